@@ -1,0 +1,64 @@
+import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';
+
+import type { Service } from './account';
+
+/** What a CI/COS `<Error>` holds, plus where it came from. */
+export interface CiErrorDetails {
+	status: number;
+	code: string;
+	message: string;
+	requestId?: string;
+	resource?: string;
+	/** The server's StringToSign, sent with SignatureDoesNotMatch. */
+	stringToSign?: string;
+}
+
+const HINTS: Record<string, string> = {
+	SignatureDoesNotMatch:
+		'The service computed a different signature. Check the SecretKey (and that it belongs to the SecretId), that this computer’s clock is right, and that the COS/CI endpoint points at the bucket’s own host.',
+	InvalidAccessKeyId: 'The SecretId is not known to the service. Check it, or get new temporary credentials.',
+	ExpiredToken: 'The temporary credentials have expired. Get a new SecretId, SecretKey and Session Token from STS and update the credential.',
+	InvalidToken: 'The Session Token does not match the temporary SecretId. Copy all three values from the same STS answer.',
+	RequestTimeTooSkewed: 'This computer’s clock differs too much from the service’s. Synchronize the clock (NTP) and try again.',
+	AccessDenied:
+		'The keys are valid but not allowed to do this: check the CAM policy of the key (for OCR, ci:CreateOCRJob and the bucket’s read/write permissions).',
+	NoSuchKey: 'No object with this key exists in the bucket. Check the key (it is case-sensitive and includes any folder prefix).',
+	NoSuchBucket: 'The bucket does not exist in this region. Check the bucket (BucketName-APPID) and the region of the credential.',
+	SlowDown: 'The service is limiting the request rate. Lower the number of items processed at once.',
+};
+
+export function hintFor(code: string): string | undefined {
+	return HINTS[code];
+}
+
+export function ciApiError(node: INode, details: CiErrorDetails, service: Service, itemIndex?: number): NodeApiError {
+	const where = service === 'ci' ? 'Cloud Infinite' : 'COS';
+	const facts = [`HTTP ${details.status}`, details.requestId ? `RequestId ${details.requestId}` : undefined]
+		.filter(Boolean)
+		.join(', ');
+	const description = [hintFor(details.code), facts, details.stringToSign ? `Server StringToSign: ${details.stringToSign}` : undefined]
+		.filter(Boolean)
+		.join('\n');
+	const response: JsonObject = {
+		Code: details.code,
+		Message: details.message,
+		RequestId: details.requestId ?? null,
+		Resource: details.resource ?? null,
+	};
+	return new NodeApiError(node, response, {
+		message: `${where} error ${details.code}: ${details.message || 'no message'}`,
+		description,
+		httpCode: String(details.status),
+		itemIndex,
+	});
+}
+
+/** A failure with no HTTP answer; built from the code alone so that no request header can leak. */
+export function networkError(node: INode, code: string, message: string, attempts: number, itemIndex?: number): NodeApiError {
+	const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+	return new NodeApiError(node, { code, message } as JsonObject, {
+		message: `Could not reach Tencent Cloud Infinite${tries}: ${code || message}`,
+		description: `${message}. Check the network, any proxy, and the COS/CI endpoints of the credential.`,
+		itemIndex,
+	});
+}

@@ -1,0 +1,215 @@
+import type { Readable } from 'stream';
+
+import {
+	NodeOperationError,
+	sleep,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestMethods,
+	type IHttpRequestOptions,
+	type INode,
+} from 'n8n-workflow';
+
+import { CREDENTIAL_TYPE, CredentialFieldError, originOf, resolveAccount, type Account, type Service } from './account';
+import { rememberServerDate } from './clock';
+import { ciApiError, networkError, type CiErrorDetails } from './errors';
+import { buildXml, parseXml, XmlFormatError } from './xml';
+import { buildUrl, type Query } from './url';
+
+/** What every context that sends requests (execute, load options, webhooks) offers. */
+export type CiContext = Pick<IExecuteFunctions, 'getNode' | 'getCredentials'> & {
+	helpers: Pick<IExecuteFunctions['helpers'], 'httpRequestWithAuthentication'>;
+};
+
+export interface CiRequest {
+	service: Service;
+	method: IHttpRequestMethods;
+	/** Raw path: `/jobs`, `/template/<id>`, or `/` followed by an object key, not encoded. */
+	path: string;
+	query?: Query;
+	/** An XML document such as `{ Request: {...} }`, written with fast-xml-parser. */
+	xml?: IDataObject;
+	/** A raw body; a function is called again for each attempt, so a stream can be retried. */
+	body?: Buffer | string | (() => Readable);
+	contentLength?: number;
+	contentType?: string;
+	headers?: Record<string, string>;
+	/** `xml` (default) parses the answer; `binary` returns its bytes. */
+	expect?: 'xml' | 'binary';
+	itemIndex?: number;
+	timeout?: number;
+}
+
+export interface CiResponse<T = IDataObject> {
+	statusCode: number;
+	headers: Record<string, string>;
+	requestId?: string;
+	body: T;
+}
+
+export const RETRY = { attempts: 3, baseDelayMs: 300 };
+
+const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
+// A POST refused before connecting never reached the server; any other failure may have.
+const NOT_SENT_CODES = new Set(['ECONNREFUSED']);
+
+function isIdempotent(method: IHttpRequestMethods): boolean {
+	return method !== 'POST' && method !== 'PATCH';
+}
+
+function backoffMs(attempt: number): number {
+	const base = RETRY.baseDelayMs * 2 ** (attempt - 1);
+	return base + Math.floor(Math.random() * base * 0.25);
+}
+
+function headerMap(headers: unknown): Record<string, string> {
+	const map: Record<string, string> = {};
+	if (headers && typeof headers === 'object') {
+		for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
+			if (value !== undefined) map[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+		}
+	}
+	return map;
+}
+
+/** The first `code` (such as ECONNRESET) along an error's cause chain. */
+function errorCode(error: unknown): string {
+	let current: unknown = error;
+	for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+		const code = (current as { code?: unknown }).code;
+		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return '';
+}
+
+function errorDetails(statusCode: number, headers: Record<string, string>, text: string): CiErrorDetails {
+	const requestId = headers['x-ci-request-id'] ?? headers['x-cos-request-id'];
+	try {
+		const { root, body } = parseXml(text);
+		if (root === 'Error') {
+			return {
+				status: statusCode,
+				code: String(body.Code ?? 'UnknownError'),
+				message: String(body.Message ?? ''),
+				requestId: body.RequestId ? String(body.RequestId) : requestId,
+				resource: body.Resource ? String(body.Resource) : undefined,
+				stringToSign: body.StringToSign ? String(body.StringToSign) : undefined,
+			};
+		}
+	} catch {
+		// Not XML (a proxy's HTML page, an empty body): report the status alone.
+	}
+	return { status: statusCode, code: `HTTP${statusCode}`, message: text.slice(0, 200), requestId };
+}
+
+function isClockError(details: CiErrorDetails): boolean {
+	return (
+		details.code === 'RequestTimeTooSkewed' ||
+		(details.code === 'AccessDenied' && /expired/i.test(details.message))
+	);
+}
+
+function isRetryableStatus(details: CiErrorDetails): boolean {
+	return details.status >= 500 || details.code === 'SlowDown';
+}
+
+/** Reads and checks the credential before anything is sent. */
+export async function getAccount(context: CiContext, itemIndex?: number): Promise<Account> {
+	const credentials = await context.getCredentials(CREDENTIAL_TYPE, itemIndex);
+	try {
+		return resolveAccount(credentials);
+	} catch (error) {
+		if (error instanceof CredentialFieldError) {
+			throw new NodeOperationError(context.getNode(), `Credential field "${error.field}": ${error.message}`, {
+				itemIndex,
+				description: 'Open the Tencent Cloud Infinite API credential and correct this field.',
+			});
+		}
+		throw new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+	}
+}
+
+function requestOptions(account: Account, request: CiRequest): IHttpRequestOptions {
+	const headers: Record<string, string> = { ...request.headers };
+	let body: IHttpRequestOptions['body'];
+	if (request.xml) {
+		body = buildXml(request.xml);
+		headers['content-type'] = 'application/xml';
+	} else if (request.body !== undefined) {
+		body = (typeof request.body === 'function' ? request.body() : request.body) as IHttpRequestOptions['body'];
+		if (request.contentType) headers['content-type'] = request.contentType;
+	}
+	if (request.contentLength !== undefined) headers['content-length'] = String(request.contentLength);
+	return {
+		method: request.method,
+		url: buildUrl(originOf(account, request.service), request.path, request.query),
+		headers,
+		body,
+		encoding: 'arraybuffer',
+		json: false,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: request.timeout,
+	};
+}
+
+/**
+ * Sends one request to COS or CI through n8n's request helpers (the credential signs it) and
+ * returns the normalized XML answer. Safe requests are retried on 5xx, SlowDown and connection
+ * errors; a POST that may have reached the server is never sent twice. A clock-skew answer
+ * is corrected from the server's `Date` and re-signed once.
+ */
+export async function ciRequest<T = IDataObject>(this: CiContext, request: CiRequest): Promise<CiResponse<T>> {
+	const node: INode = this.getNode();
+	const account = await getAccount(this, request.itemIndex);
+	const origin = originOf(account, request.service);
+	let clockCorrected = false;
+
+	for (let attempt = 1; ; attempt++) {
+		const canRetry = attempt < RETRY.attempts;
+		let response: { statusCode: number; headers: unknown; body: unknown };
+		try {
+			response = await this.helpers.httpRequestWithAuthentication.call(
+				this as IExecuteFunctions,
+				CREDENTIAL_TYPE,
+				requestOptions(account, request),
+			);
+		} catch (error) {
+			const code = errorCode(error);
+			const retryable = RETRYABLE_NETWORK_CODES.has(code) && (isIdempotent(request.method) || NOT_SENT_CODES.has(code));
+			if (retryable && canRetry) {
+				await sleep(backoffMs(attempt));
+				continue;
+			}
+			throw networkError(node, code, error instanceof Error ? error.message : String(error), attempt, request.itemIndex);
+		}
+
+		const headers = headerMap(response.headers);
+		const raw = Buffer.isBuffer(response.body) ? response.body : Buffer.from(String(response.body ?? ''));
+		const requestId = headers['x-ci-request-id'] ?? headers['x-cos-request-id'];
+
+		if (response.statusCode < 300) {
+			if (request.expect === 'binary') return { statusCode: response.statusCode, headers, requestId, body: raw as T };
+			const text = raw.toString('utf8');
+			if (!text.trim()) return { statusCode: response.statusCode, headers, requestId, body: {} as T };
+			try {
+				return { statusCode: response.statusCode, headers, requestId, body: parseXml(text).body as T };
+			} catch (error) {
+				const message = error instanceof XmlFormatError ? error.message : String(error);
+				throw ciApiError(node, { status: response.statusCode, code: 'MalformedResponse', message, requestId }, request.service, request.itemIndex);
+			}
+		}
+
+		const details = errorDetails(response.statusCode, headers, raw.toString('utf8'));
+		if (isClockError(details) && !clockCorrected && rememberServerDate(origin, headers.date)) {
+			clockCorrected = true;
+			continue;
+		}
+		if (isRetryableStatus(details) && isIdempotent(request.method) && canRetry) {
+			await sleep(backoffMs(attempt));
+			continue;
+		}
+		throw ciApiError(node, details, request.service, request.itemIndex);
+	}
+}

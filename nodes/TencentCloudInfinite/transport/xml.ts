@@ -1,0 +1,99 @@
+import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import type { IDataObject } from 'n8n-workflow';
+
+/** Elements that repeat in CI responses: always arrays, whatever their count. */
+const ARRAY_TAGS = new Set([
+	'JobsDetail',
+	'TextDetections',
+	'Polygon',
+	'Words',
+	'WordCoordinate',
+	'WordPolygon',
+	'IdInfo',
+	'Point',
+	'TemplateList',
+	'NonExistJobIds',
+]);
+
+const NUMBER_TAGS = new Set([
+	'Angel',
+	'Confidence',
+	'Height',
+	'JobLevel',
+	'PageNumber',
+	'PageSize',
+	'PdfPageNumber',
+	'PdfPageSize',
+	'Score',
+	'Status',
+	'TotalCount',
+	'Width',
+	'X',
+	'Y',
+]);
+
+const BOOLEAN_TAGS = new Set(['EnableWordPolygon', 'IsPdf', 'IsWord']);
+
+export class XmlFormatError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'XmlFormatError';
+	}
+}
+
+function typedValue(tagName: string, value: string): unknown {
+	if (NUMBER_TAGS.has(tagName)) {
+		if (value === '') return null;
+		const number = Number(value);
+		return Number.isNaN(number) ? value : number;
+	}
+	if (BOOLEAN_TAGS.has(tagName)) {
+		if (value === 'true') return true;
+		if (value === 'false') return false;
+	}
+	return undefined;
+}
+
+const parser = new XMLParser({
+	ignoreAttributes: true,
+	ignoreDeclaration: true,
+	ignorePiTags: true,
+	parseTagValue: false,
+	trimValues: true,
+	processEntities: true,
+	htmlEntities: true,
+	isArray: (tagName) => ARRAY_TAGS.has(tagName),
+	tagValueProcessor: (tagName, value) => typedValue(tagName, value),
+});
+
+const builder = new XMLBuilder({ format: false, suppressEmptyNode: false, processEntities: true });
+
+export interface ParsedXml {
+	/** `Response`, `Error`, or whatever the single root element is called. */
+	root: string;
+	body: IDataObject;
+}
+
+/**
+ * Reads a CI/COS XML document into normalized JSON: repeated elements as arrays, numbers as
+ * numbers, booleans as booleans. DOCTYPEs (and with them entity declarations) are refused, and a
+ * document cut short is an error rather than half a result.
+ */
+export function parseXml(xml: string): ParsedXml {
+	if (/<!DOCTYPE/i.test(xml)) throw new XmlFormatError('XML with a DOCTYPE is not accepted');
+	const document = parser.parse(xml) as IDataObject;
+	const roots = Object.keys(document);
+	if (roots.length !== 1) throw new XmlFormatError('XML document must have exactly one root element');
+	const root = roots[0];
+	const tail = xml.trimEnd();
+	if (!tail.endsWith(`</${root}>`) && !tail.endsWith(`<${root}/>`)) {
+		throw new XmlFormatError(`XML document is incomplete: it does not end with </${root}>`);
+	}
+	const content = document[root];
+	return { root, body: typeof content === 'object' && content !== null ? (content as IDataObject) : {} };
+}
+
+/** Writes a request body such as `{ Request: { Tag: 'ImageOCR', ... } }`; undefined fields are left out. */
+export function buildXml(document: IDataObject): string {
+	return builder.build(document) as string;
+}
