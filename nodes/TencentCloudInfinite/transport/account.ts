@@ -28,7 +28,6 @@ export class CredentialFieldError extends Error {
 
 /** Credentials have no node to name, so field errors are plain; the node turns them into NodeOperationErrors. */
 function fail(field: string, message: string): never {
-	// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- no node exists while a credential is read
 	throw new CredentialFieldError(field, message);
 }
 

@@ -30,7 +30,7 @@ export interface CiRequest {
 	/** An XML document such as `{ Request: {...} }`, written with fast-xml-parser. */
 	xml?: IDataObject;
 	/** A raw body; a function is called again for each attempt, so a stream can be retried. */
-	body?: Buffer | string | (() => Readable);
+	body?: Buffer | string | (() => Readable | Promise<Readable>);
 	contentLength?: number;
 	contentType?: string;
 	headers?: Record<string, string>;
@@ -40,11 +40,14 @@ export interface CiRequest {
 	timeout?: number;
 }
 
-export interface CiResponse<T = IDataObject> {
+export interface CiResponse {
 	statusCode: number;
 	headers: Record<string, string>;
 	requestId?: string;
-	body: T;
+	/** The normalized XML answer (empty for `expect: 'binary'`). */
+	body: IDataObject;
+	/** The answer's bytes, for `expect: 'binary'`. */
+	raw?: Buffer;
 }
 
 export const RETRY = { attempts: 3, baseDelayMs: 300 };
@@ -130,14 +133,14 @@ export async function getAccount(context: CiContext, itemIndex?: number): Promis
 	}
 }
 
-function requestOptions(account: Account, request: CiRequest): IHttpRequestOptions {
+async function requestOptions(account: Account, request: CiRequest): Promise<IHttpRequestOptions> {
 	const headers: Record<string, string> = { ...request.headers };
 	let body: IHttpRequestOptions['body'];
 	if (request.xml) {
 		body = buildXml(request.xml);
 		headers['content-type'] = 'application/xml';
 	} else if (request.body !== undefined) {
-		body = (typeof request.body === 'function' ? request.body() : request.body) as IHttpRequestOptions['body'];
+		body = (typeof request.body === 'function' ? await request.body() : request.body) as IHttpRequestOptions['body'];
 		if (request.contentType) headers['content-type'] = request.contentType;
 	}
 	if (request.contentLength !== undefined) headers['content-length'] = String(request.contentLength);
@@ -160,7 +163,7 @@ function requestOptions(account: Account, request: CiRequest): IHttpRequestOptio
  * errors; a POST that may have reached the server is never sent twice. A clock-skew answer
  * is corrected from the server's `Date` and re-signed once.
  */
-export async function ciRequest<T = IDataObject>(this: CiContext, request: CiRequest): Promise<CiResponse<T>> {
+export async function ciRequest(this: CiContext, request: CiRequest): Promise<CiResponse> {
 	const node: INode = this.getNode();
 	const account = await getAccount(this, request.itemIndex);
 	const origin = originOf(account, request.service);
@@ -173,7 +176,7 @@ export async function ciRequest<T = IDataObject>(this: CiContext, request: CiReq
 			response = await this.helpers.httpRequestWithAuthentication.call(
 				this as IExecuteFunctions,
 				CREDENTIAL_TYPE,
-				requestOptions(account, request),
+				await requestOptions(account, request),
 			);
 		} catch (error) {
 			const code = errorCode(error);
@@ -190,11 +193,12 @@ export async function ciRequest<T = IDataObject>(this: CiContext, request: CiReq
 		const requestId = headers['x-ci-request-id'] ?? headers['x-cos-request-id'];
 
 		if (response.statusCode < 300) {
-			if (request.expect === 'binary') return { statusCode: response.statusCode, headers, requestId, body: raw as T };
+			const answer = { statusCode: response.statusCode, headers, requestId };
+			if (request.expect === 'binary') return { ...answer, body: {}, raw };
 			const text = raw.toString('utf8');
-			if (!text.trim()) return { statusCode: response.statusCode, headers, requestId, body: {} as T };
+			if (!text.trim()) return { ...answer, body: {} };
 			try {
-				return { statusCode: response.statusCode, headers, requestId, body: parseXml(text).body as T };
+				return { ...answer, body: parseXml(text).body };
 			} catch (error) {
 				const message = error instanceof XmlFormatError ? error.message : String(error);
 				throw ciApiError(node, { status: response.statusCode, code: 'MalformedResponse', message, requestId }, request.service, request.itemIndex);

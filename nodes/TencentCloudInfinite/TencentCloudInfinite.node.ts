@@ -1,0 +1,42 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import * as ocr from './actions/ocr';
+import { router } from './actions/router';
+
+export class TencentCloudInfinite implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Tencent Cloud Infinite',
+		name: 'tencentCloudInfinite',
+		icon: 'file:tencentCloudInfinite.svg',
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Recognize text in images and PDFs with Tencent Cloud Infinite (CI) OCR',
+		defaults: { name: 'Tencent Cloud Infinite' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'tencentCloudInfiniteApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'OCR', value: 'ocr' }],
+				default: 'ocr',
+			},
+			...ocr.description,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

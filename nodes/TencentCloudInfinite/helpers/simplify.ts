@@ -1,0 +1,96 @@
+import type { IDataObject } from 'n8n-workflow';
+
+export interface Point {
+	x: number;
+	y: number;
+}
+
+export interface SimplifiedWord {
+	character: string;
+	confidence: number | null;
+	polygon?: Point[];
+}
+
+export interface SimplifiedLine {
+	text: string;
+	confidence: number | null;
+	polygon: Point[];
+	box: { x: number; y: number; width: number; height: number } | null;
+	words?: SimplifiedWord[];
+	page?: number;
+}
+
+export interface SimplifiedDetection {
+	text: string;
+	lines: SimplifiedLine[];
+	language: string | null;
+	angle: number | null;
+	pageCount: number;
+	page: number | null;
+	requestId: string | null;
+}
+
+const CORNERS = ['LeftTop', 'RightTop', 'RightBottom', 'LeftBottom'];
+
+function list(value: unknown): IDataObject[] {
+	if (Array.isArray(value)) return value.filter((entry): entry is IDataObject => typeof entry === 'object' && entry !== null);
+	return typeof value === 'object' && value !== null ? [value as IDataObject] : [];
+}
+
+function num(value: unknown): number | null {
+	return typeof value === 'number' ? value : null;
+}
+
+function point(value: unknown): Point {
+	const p = (value ?? {}) as IDataObject;
+	return { x: num(p.X) ?? 0, y: num(p.Y) ?? 0 };
+}
+
+function words(detection: IDataObject): SimplifiedWord[] | undefined {
+	const entries = list(detection.Words);
+	const polygons = list(detection.WordPolygon);
+	if (entries.length === 0 && polygons.length === 0) return undefined;
+	if (entries.length === 0) {
+		return polygons.map((polygon) => ({ character: '', confidence: null, polygon: CORNERS.map((c) => point(polygon[c])) }));
+	}
+	return entries.map((word, index) => {
+		const coordinates = list((word.WordCoordPoint as IDataObject | undefined)?.WordCoordinate).map(point);
+		const polygon = polygons[index] ? CORNERS.map((c) => point(polygons[index][c])) : coordinates;
+		return {
+			character: String(word.Character ?? ''),
+			confidence: num(word.Confidence),
+			...(polygon.length ? { polygon } : {}),
+		};
+	});
+}
+
+export function simplifyLine(detection: IDataObject): SimplifiedLine {
+	const box = detection.ItemPolygon as IDataObject | undefined;
+	const lineWords = words(detection);
+	return {
+		text: String(detection.DetectedText ?? ''),
+		confidence: num(detection.Confidence),
+		polygon: list(detection.Polygon).map(point),
+		box: box
+			? { x: num(box.X) ?? 0, y: num(box.Y) ?? 0, width: num(box.Width) ?? 0, height: num(box.Height) ?? 0 }
+			: null,
+		...(lineWords ? { words: lineWords } : {}),
+	};
+}
+
+/**
+ * Turns a normalized OCR answer (the sync `Response` or a job's `Operation.Detection`) into the
+ * item users work with: the text in reading order plus each line's geometry.
+ */
+export function simplifyDetection(detection: IDataObject, page: number | null = null): SimplifiedDetection {
+	const lines = list(detection.TextDetections).map(simplifyLine);
+	return {
+		text: lines.map((line) => line.text).join('\n'),
+		lines,
+		language: typeof detection.Language === 'string' && detection.Language ? detection.Language : null,
+		angle: num(detection.Angel),
+		pageCount: num(detection.PdfPageSize) ?? 0,
+		page,
+		requestId: typeof detection.RequestId === 'string' && detection.RequestId ? detection.RequestId : null,
+	};
+}
