@@ -81,7 +81,12 @@ export interface ParsedXml {
  */
 export function parseXml(xml: string): ParsedXml {
 	if (/<!DOCTYPE/i.test(xml)) throw new XmlFormatError('XML with a DOCTYPE is not accepted');
-	const document = parser.parse(xml) as IDataObject;
+	let document: IDataObject;
+	try {
+		document = parser.parse(xml) as IDataObject;
+	} catch (error) {
+		throw new XmlFormatError(`XML document is malformed or incomplete: ${(error as Error).message}`);
+	}
 	const roots = Object.keys(document);
 	if (roots.length !== 1) throw new XmlFormatError('XML document must have exactly one root element');
 	const root = roots[0];
