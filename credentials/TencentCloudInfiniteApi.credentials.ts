@@ -14,7 +14,10 @@ export class TencentCloudInfiniteApi implements ICredentialType {
 
 	displayName = 'Tencent Cloud Infinite API';
 
-	icon: Icon = 'file:../nodes/TencentCloudInfinite/tencentCloudInfinite.svg';
+	icon: Icon = {
+		light: 'file:../nodes/TencentCloudInfinite/tencentCloudInfinite.svg',
+		dark: 'file:../nodes/TencentCloudInfinite/tencentCloudInfinite.dark.svg',
+	};
 
 	documentationUrl = 'https://www.tencentcloud.com/document/product/436/7778';
 

@@ -13,7 +13,7 @@ export class TencentCloudInfinite implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Tencent Cloud Infinite',
 		name: 'tencentCloudInfinite',
-		icon: 'file:tencentCloudInfinite.svg',
+		icon: { light: 'file:tencentCloudInfinite.svg', dark: 'file:tencentCloudInfinite.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',

@@ -81,12 +81,14 @@ export interface ParsedXml {
  */
 export function parseXml(xml: string): ParsedXml {
 	if (/<!DOCTYPE/i.test(xml)) throw new XmlFormatError('XML with a DOCTYPE is not accepted');
-	let document: IDataObject;
+	let document: IDataObject | undefined;
+	let parseFailure = '';
 	try {
 		document = parser.parse(xml) as IDataObject;
 	} catch (error) {
-		throw new XmlFormatError(`XML document is malformed or incomplete: ${(error as Error).message}`);
+		parseFailure = (error as Error).message;
 	}
+	if (!document) throw new XmlFormatError(`XML document is malformed or incomplete: ${parseFailure}`);
 	const roots = Object.keys(document);
 	if (roots.length !== 1) throw new XmlFormatError('XML document must have exactly one root element');
 	const root = roots[0];

@@ -230,6 +230,21 @@ function simplifiedItems(results: PageResult[], source: IDataObject, merged: boo
 	];
 }
 
+/** Runs `work`, then deletes the uploaded object; a failure of the work wins over one of the delete. */
+async function removeUploadAfter<T>(context: IExecuteFunctions, itemIndex: number, key: string | undefined, work: () => Promise<T>): Promise<T> {
+	if (!key) return await work();
+	const outcome = await work().then(
+		(value) => ({ ok: true as const, value }),
+		(error: unknown) => ({ ok: false as const, error }),
+	);
+	if (!outcome.ok) {
+		await deleteObject(context, itemIndex, key).catch(() => undefined);
+		throw outcome.error;
+	}
+	await deleteObject(context, itemIndex, key);
+	return outcome.value;
+}
+
 async function recognizeItem(context: IExecuteFunctions, itemIndex: number, limit: number): Promise<INodeExecutionData[]> {
 	const node = context.getNode();
 	const source = context.getNodeParameter('source', itemIndex) as 'binary' | 'object' | 'url';
@@ -253,12 +268,9 @@ async function recognizeItem(context: IExecuteFunctions, itemIndex: number, limi
 		target = { path: `/${uploadedKey}`, query: {}, source: { objectKey: uploadedKey, fileName: binary.fileName ?? null } };
 	}
 
-	let results: PageResult[];
-	try {
-		results = await recognizePages(context, itemIndex, target, recognition, pdf, limit);
-	} finally {
-		if (uploadedKey && options.keepUpload !== true) await deleteObject(context, itemIndex, uploadedKey);
-	}
+	const results = await removeUploadAfter(context, itemIndex, options.keepUpload === true ? undefined : uploadedKey, async () =>
+		await recognizePages(context, itemIndex, target, recognition, pdf, limit),
+	);
 
 	const json: IDataObject[] = simplify
 		? simplifiedItems(results, target.source, merged, options.splitLines === true)
