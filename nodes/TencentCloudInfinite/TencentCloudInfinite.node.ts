@@ -6,8 +6,11 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import * as job from './actions/job';
 import * as ocr from './actions/ocr';
+import * as template from './actions/template';
 import { router } from './actions/router';
+import { searchTemplates } from './methods/listSearch';
 
 export class TencentCloudInfinite implements INodeType {
 	description: INodeTypeDescription = {
@@ -29,12 +32,20 @@ export class TencentCloudInfinite implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'OCR', value: 'ocr' }],
+				options: [
+					{ name: 'Job', value: 'job' },
+					{ name: 'OCR', value: 'ocr' },
+					{ name: 'Template', value: 'template' },
+				],
 				default: 'ocr',
 			},
 			...ocr.description,
+			...job.description,
+			...template.description,
 		],
 	};
+
+	methods = { listSearch: { searchTemplates } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

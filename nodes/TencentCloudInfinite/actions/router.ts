@@ -1,11 +1,21 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
+import * as job from './job';
 import * as ocr from './ocr';
+import * as template from './template';
 
 type Operation = { execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> };
 
 const resources: Record<string, Record<string, Operation>> = {
+	job: { get: job.get, getAll: job.getAll, submitCardJob: job.submitCardJob, submitOcrJob: job.submitOcrJob },
 	ocr: { recognizeText: ocr.recognizeText },
+	template: {
+		create: template.create,
+		delete: template.delete,
+		get: template.get,
+		getAll: template.getAll,
+		update: template.update,
+	},
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
