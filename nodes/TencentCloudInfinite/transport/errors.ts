@@ -53,12 +53,31 @@ export function ciApiError(node: INode, details: CiErrorDetails, service: Servic
 	});
 }
 
+const NETWORK_FAILURES: Record<string, string> = {
+	ECONNRESET: 'the connection was reset',
+	ECONNREFUSED: 'the connection was refused',
+	ECONNABORTED: 'the request timed out',
+	ETIMEDOUT: 'the connection timed out',
+	EPIPE: 'the connection broke',
+	ENOTFOUND: 'the host name was not found',
+	EAI_AGAIN: 'the host name could not be resolved',
+};
+
 /** A failure with no HTTP answer; built from the code alone so that no request header can leak. */
-export function networkError(node: INode, code: string, message: string, attempts: number, itemIndex?: number): NodeApiError {
-	const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
-	return new NodeApiError(node, { code, message } as JsonObject, {
-		message: `Could not reach Tencent Cloud Infinite${tries}: ${code || message}`,
-		description: `${message}. Check the network, any proxy, and the COS/CI endpoints of the credential.`,
+export function networkError(
+	node: INode,
+	failure: { code: string; message: string; attempts: number; unsafeToRepeat: boolean },
+	itemIndex?: number,
+): NodeApiError {
+	const tries = failure.attempts > 1 ? ` after ${failure.attempts} attempts` : '';
+	// The code stays out of the message: n8n would swap a message naming it for its generic text.
+	const message = `Could not reach Tencent Cloud Infinite${tries}: ${NETWORK_FAILURES[failure.code] ?? 'the request failed'}`;
+	const advice = failure.unsafeToRepeat
+		? 'The request may have reached the service before the connection broke, so it was not sent again: check (for a job, with Job › Get Many) before repeating it.'
+		: 'Check the network, any proxy, and the COS/CI endpoints of the credential.';
+	return new NodeApiError(node, { networkErrorCode: failure.code } as JsonObject, {
+		message,
+		description: `${failure.code ? `${failure.code}: ` : ''}${failure.message}. ${advice}`,
 		itemIndex,
 	});
 }

@@ -185,7 +185,8 @@ export async function ciRequest(this: CiContext, request: CiRequest): Promise<Ci
 				await sleep(backoffMs(attempt));
 				continue;
 			}
-			throw networkError(node, code, error instanceof Error ? error.message : String(error), attempt, request.itemIndex);
+			const message = error instanceof Error ? error.message : String(error);
+			throw networkError(node, { code, message, attempts: attempt, unsafeToRepeat: !isIdempotent(request.method) && !NOT_SENT_CODES.has(code) }, request.itemIndex);
 		}
 
 		const headers = headerMap(response.headers);

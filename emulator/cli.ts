@@ -1,0 +1,67 @@
+/* Command line: `npm run emulator -- [flags]`; prints `ready` on stdout once both ports listen. */
+import { parseArgs } from 'util';
+
+import { DEFAULTS, startEmulator } from './index';
+
+const HELP = `Local Tencent Cloud Infinite emulator (COS objects and sync OCR, CI templates and jobs)
+
+  --cos-port N        COS port                        (default 9000)
+  --ci-port N         CI port                         (default 9001)
+  --secret-id ID      accepted SecretId               (default ${DEFAULTS.secretId})
+  --secret-key KEY    its SecretKey                   (default ${DEFAULTS.secretKey})
+  --session-token T   require this session token      (default: none)
+  --bucket NAME-APPID bucket served                   (default ${DEFAULTS.bucket})
+  --region REGION     region reported                 (default ${DEFAULTS.region})
+  --job-delay-ms N    time a job takes                (default ${DEFAULTS.jobDelayMs})
+  --engine auto|text  OCR engine                      (default auto: tesseract for images)
+  --latency-ms N      delay every request             (default 0)
+  --verbose           one line per request on stderr
+  --help              this text`;
+
+async function main(): Promise<void> {
+	const { values } = parseArgs({
+		options: {
+			'cos-port': { type: 'string', default: '9000' },
+			'ci-port': { type: 'string', default: '9001' },
+			'secret-id': { type: 'string' },
+			'secret-key': { type: 'string' },
+			'session-token': { type: 'string' },
+			bucket: { type: 'string' },
+			region: { type: 'string' },
+			'job-delay-ms': { type: 'string' },
+			engine: { type: 'string' },
+			'latency-ms': { type: 'string' },
+			verbose: { type: 'boolean', default: false },
+			help: { type: 'boolean', default: false },
+		},
+	});
+	if (values.help) {
+		console.log(HELP);
+		return;
+	}
+	const engine = values.engine ?? 'auto';
+	if (engine !== 'auto' && engine !== 'text') throw new Error('--engine must be auto or text');
+	const emulator = await startEmulator({
+		cosPort: Number(values['cos-port']),
+		ciPort: Number(values['ci-port']),
+		secretId: values['secret-id'],
+		secretKey: values['secret-key'],
+		sessionToken: values['session-token'],
+		bucket: values.bucket,
+		region: values.region,
+		jobDelayMs: values['job-delay-ms'] ? Number(values['job-delay-ms']) : undefined,
+		engine,
+		verbose: values.verbose,
+	});
+	if (values['latency-ms']) emulator.setFaults({ latencyMs: Number(values['latency-ms']) });
+	process.stderr.write(`emulator: COS ${emulator.cosUrl}, CI ${emulator.ciUrl}, bucket ${emulator.options.bucket}, region ${emulator.options.region}\n`);
+	console.log('ready');
+	const stop = () => void emulator.close().then(() => process.exit(0));
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+	process.stderr.write(`emulator: ${(error as Error).message}\n`);
+	process.exit(1);
+});

@@ -1,0 +1,237 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
+import type { AddressInfo } from 'net';
+
+import { verifyRequest } from './auth';
+import { deliverCallback } from './callbacks';
+import { handleCos, type ObjectStore } from './cos';
+import { ServiceError } from './errors';
+import { errorAnswer, newRequestId, parseTarget, readBody, send, type Answer, type EmulatorRequest } from './http';
+import { Jobs, type Job } from './jobs';
+import { OcrEngine } from './ocr';
+import { Templates } from './templates';
+import type { EmulatorOptions, EmulatorStats, Faults, RequestRecord, Service } from './types';
+import { BadXml } from './xml';
+
+export const DEFAULTS: Required<EmulatorOptions> = {
+	cosPort: 0,
+	ciPort: 0,
+	secretId: 'AKIDEMULATOR0000000000000000000000000',
+	secretKey: 'emulator-secret-key-0000000000000000',
+	sessionToken: '',
+	bucket: 'examplebucket-1250000000',
+	region: 'ap-guangzhou',
+	jobDelayMs: 500,
+	engine: 'auto',
+	verbose: false,
+};
+
+const BODY_LIMIT = 1024 * 1024 * 1024;
+
+function emptyStats(): EmulatorStats {
+	return { requests: 0, jobsSubmitted: 0, templatesCreated: 0, callbacksSent: 0, callbacksFailed: 0, maxConcurrentRequests: 0 };
+}
+
+/** A seeded sequence in [0, 1), so that an error rate fails the same requests on every run. */
+function seededRandom(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state * 1664525 + 1013904223) >>> 0;
+		return state / 2 ** 32;
+	};
+}
+
+export class Emulator implements ObjectStore {
+	readonly options: Required<EmulatorOptions>;
+	readonly objects = new Map<string, Buffer>();
+	readonly contentTypes = new Map<string, string>();
+	readonly requests: RequestRecord[] = [];
+	readonly mqMessages: Array<{ config: unknown; body: string }> = [];
+	stats: EmulatorStats = emptyStats();
+	cosUrl = '';
+	ciUrl = '';
+	readonly templates: Templates;
+	readonly jobs: Jobs;
+	private faults: Faults = {};
+	private random = seededRandom(1);
+	private inFlight = 0;
+	private readonly engine: OcrEngine;
+	private readonly servers: Server[] = [];
+
+	constructor(options: EmulatorOptions = {}) {
+		this.options = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+		this.engine = new OcrEngine(this.options.engine);
+		this.templates = new Templates(this.options.bucket, () => this.stats.templatesCreated++);
+		this.jobs = new Jobs(
+			{
+				bucket: this.options.bucket,
+				region: this.options.region,
+				cosUrl: () => this.cosUrl,
+				jobDelayMs: this.options.jobDelayMs,
+				failJobs: () => this.faults.failJobs === true,
+				onSubmit: () => this.stats.jobsSubmitted++,
+				onFinish: (job) => void this.jobFinished(job),
+			},
+			this.templates,
+			this,
+			this.engine,
+		);
+	}
+
+	async start(): Promise<this> {
+		this.cosUrl = await this.listen('cos', this.options.cosPort);
+		this.ciUrl = await this.listen('ci', this.options.ciPort);
+		return this;
+	}
+
+	setFaults(faults: Partial<Faults>): void {
+		this.faults = { ...faults };
+		this.random = seededRandom(1);
+	}
+
+	clearFaults(): void {
+		this.setFaults({});
+	}
+
+	/** Forgets objects, templates, jobs, logs, stats and faults. */
+	reset(): void {
+		this.objects.clear();
+		this.contentTypes.clear();
+		this.templates.byId.clear();
+		this.jobs.clear();
+		this.requests.length = 0;
+		this.mqMessages.length = 0;
+		this.stats = emptyStats();
+		this.clearFaults();
+	}
+
+	async close(): Promise<void> {
+		this.jobs.clear();
+		await Promise.all(
+			this.servers.map(
+				(server) =>
+					new Promise<void>((resolve) => {
+						server.close(() => resolve());
+						server.closeAllConnections();
+					}),
+			),
+		);
+		await this.engine.close();
+	}
+
+	private log(line: string): void {
+		if (this.options.verbose) process.stderr.write(`emulator: ${line}\n`);
+	}
+
+	private serverNowSeconds(): number {
+		return Date.now() / 1000 + (this.faults.clockOffsetSeconds ?? 0);
+	}
+
+	private listen(service: Service, port: number): Promise<string> {
+		const server = createServer((request, response) => void this.serve(service, request, response));
+		server.keepAliveTimeout = 1000;
+		this.servers.push(server);
+		return new Promise((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(port, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+		});
+	}
+
+	private matches(request: EmulatorRequest): boolean {
+		const match = this.faults.match;
+		if (!match) return true;
+		return (
+			(!match.service || match.service === request.service) &&
+			(!match.method || match.method.toUpperCase() === request.method) &&
+			(!match.path || request.pathname.startsWith(match.path))
+		);
+	}
+
+	/** Takes one from a counted fault; true when this request is hit. */
+	private take(name: 'errorCount' | 'resetCount' | 'truncateCount'): boolean {
+		const left = this.faults[name] ?? 0;
+		if (left <= 0) return false;
+		this.faults[name] = left - 1;
+		return true;
+	}
+
+	private async serve(service: Service, incoming: IncomingMessage, response: ServerResponse): Promise<void> {
+		this.inFlight++;
+		this.stats.maxConcurrentRequests = Math.max(this.stats.maxConcurrentRequests, this.inFlight);
+		response.on('close', () => this.inFlight--);
+		const requestId = newRequestId();
+		const common = {
+			date: new Date(this.serverNowSeconds() * 1000).toUTCString(),
+			server: 'tencent-ci-emulator',
+			[service === 'ci' ? 'x-ci-request-id' : 'x-cos-request-id']: requestId,
+		};
+		let request: EmulatorRequest = { service, method: incoming.method ?? 'GET', pathname: '/', query: {}, headers: incoming.headers, body: Buffer.alloc(0), requestId };
+		const record: RequestRecord = { service, method: request.method, path: '/', query: {}, status: 0 };
+		let answer: Answer;
+		let truncate = false;
+		try {
+			const target = parseTarget(incoming.url ?? '/');
+			request = { ...request, ...target };
+			Object.assign(record, { path: target.pathname, query: target.query });
+			this.requests.push(record);
+			this.stats.requests++;
+			request.body = await readBody(incoming, BODY_LIMIT);
+			const hit = this.matches(request);
+			if (hit && this.faults.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.faults.latencyMs));
+			const reset = hit && this.take('resetCount');
+			if (reset && this.faults.resetMode !== 'after') {
+				record.status = -1;
+				incoming.socket.destroy();
+				return;
+			}
+			const injected = hit && (this.take('errorCount') || (this.faults.errorRate ?? 0) > this.random());
+			if (injected) {
+				throw new ServiceError(this.faults.errorStatus ?? 503, this.faults.errorCode ?? 'SlowDown', 'Injected fault: please reduce your request rate.');
+			}
+			verifyRequest(request, {
+				secretId: this.options.secretId,
+				secretKey: this.options.secretKey,
+				sessionToken: this.options.sessionToken || undefined,
+				tokenExpired: this.faults.tokenExpired === true,
+				serverNowSeconds: this.serverNowSeconds(),
+			});
+			answer = await this.route(request);
+			if (reset) {
+				record.status = -1;
+				incoming.socket.destroy();
+				return;
+			}
+			truncate = hit && this.take('truncateCount');
+		} catch (error) {
+			answer = errorAnswer(this.asServiceError(error), request);
+		}
+		record.status = answer.status;
+		this.log(`${service} ${request.method} ${request.pathname} -> ${answer.status}`);
+		send(response, answer, common, truncate);
+	}
+
+	private asServiceError(error: unknown): ServiceError {
+		if (error instanceof ServiceError) return error;
+		if (error instanceof BadXml) return new ServiceError(400, 'MalformedXML', error.message);
+		if (error instanceof URIError) return new ServiceError(400, 'InvalidURI', 'The request path or query is not valid percent-encoding.');
+		this.log(`internal error: ${(error as Error).stack ?? String(error)}`);
+		return new ServiceError(500, 'InternalError', 'We encountered an internal error. Please try again.');
+	}
+
+	private async route(request: EmulatorRequest): Promise<Answer> {
+		if (request.service === 'cos') return await handleCos(request, this, this.engine);
+		if (request.pathname === '/template' || request.pathname.startsWith('/template/')) return this.templates.handle(request);
+		if (request.pathname === '/jobs' || request.pathname.startsWith('/jobs/')) return await this.jobs.handle(request);
+		throw new ServiceError(404, 'NoSuchResource', `${request.method} ${request.pathname} is not an API of this emulator.`);
+	}
+
+	private async jobFinished(job: Job): Promise<void> {
+		if (job.callback?.type === 'TDMQ') {
+			this.mqMessages.push({ config: job.callback.mq, body: JSON.stringify(job.detail) });
+			return;
+		}
+		if (!job.callback?.url) return;
+		const delivered = await deliverCallback(job, (line) => this.log(line));
+		if (delivered) this.stats.callbacksSent++;
+		else this.stats.callbacksFailed++;
+	}
+}

@@ -1,0 +1,140 @@
+import { randomBytes } from 'crypto';
+
+import { LANGUAGES, OCR_TYPES } from './cos';
+import { invalidArgument, notFound, ServiceError } from './errors';
+import { xmlAnswer, type Answer, type EmulatorRequest } from './http';
+import { child, readXml, textOf, type XmlObject, type XmlValue } from './xml';
+
+export interface Template {
+	Tag: string;
+	Name: string;
+	TemplateId: string;
+	CreateTime: string;
+	UpdateTime: string;
+	BucketId: string;
+	Category: string;
+	ImageOCR: XmlObject;
+}
+
+const NAME = /^[\p{L}\p{N}_\-*]{1,64}$/u;
+const BOOLEAN_FIELDS = ['IsPdf', 'IsWord', 'EnableWordPolygon'];
+
+/** CI's time format, in China time: `2020-08-05T11:35:24+0800`. */
+export function ciTime(date = new Date()): string {
+	const china = new Date(date.getTime() + 8 * 3600 * 1000);
+	return `${china.toISOString().slice(0, 19)}+0800`;
+}
+
+/** Checks an `ImageOCR` container (templates and OCR jobs) and fills the service's defaults. */
+export function checkImageOcr(value: XmlValue, where: string): XmlObject {
+	if (!value || typeof value !== 'object' || Array.isArray(value) || Object.keys(value).length === 0) {
+		throw invalidArgument(`${where} must hold at least one parameter.`);
+	}
+	const type = textOf(value.Type) ?? 'general';
+	if (!OCR_TYPES.includes(type)) throw invalidArgument(`${where}.Type "${type}" is not one of ${OCR_TYPES.join(', ')}.`);
+	const language = textOf(value.LanguageType) ?? 'zh';
+	if (!LANGUAGES.includes(language)) throw invalidArgument(`${where}.LanguageType "${language}" is not supported.`);
+	for (const field of BOOLEAN_FIELDS) {
+		const text = textOf(value[field]);
+		if (text !== undefined && text !== 'true' && text !== 'false') throw invalidArgument(`${where}.${field} must be true or false.`);
+	}
+	const page = textOf(value.PdfPageNumber) ?? '1';
+	if (!/^[1-9]\d*$/.test(page)) throw invalidArgument(`${where}.PdfPageNumber must be a whole number from 1.`);
+	return {
+		Type: type,
+		LanguageType: language,
+		IsPdf: textOf(value.IsPdf) ?? 'false',
+		PdfPageNumber: page,
+		IsWord: textOf(value.IsWord) ?? 'false',
+		EnableWordPolygon: textOf(value.EnableWordPolygon) ?? 'false',
+	};
+}
+
+function readTemplateRequest(body: Buffer): { name: string; imageOcr: XmlObject } {
+	const request = child(readXml(body.toString('utf8')), 'Request');
+	if (!request) throw invalidArgument('The body must be a <Request> document.');
+	if (textOf(child(request, 'Tag')) !== 'ImageOCR') throw invalidArgument('Request.Tag must be ImageOCR.');
+	const name = textOf(child(request, 'Name')) ?? '';
+	if (!NAME.test(name)) throw invalidArgument('Request.Name must be 1 to 64 letters, digits, _, - or *.');
+	return { name, imageOcr: checkImageOcr(child(request, 'ImageOCR'), 'Request.ImageOCR') };
+}
+
+function intParam(query: Record<string, string>, name: string, fallback: number, max: number): number {
+	const value = query[name];
+	if (value === undefined || value === '') return fallback;
+	if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw invalidArgument(`${name} must be a whole number from 1 to ${max}.`);
+	return Number(value);
+}
+
+/** OCR templates: create, describe/list with paging, update and delete, on the CI host. */
+export class Templates {
+	readonly byId = new Map<string, Template>();
+
+	constructor(
+		private readonly bucket: string,
+		private readonly onCreate: () => void,
+	) {}
+
+	get(id: string): Template | undefined {
+		return this.byId.get(id);
+	}
+
+	handle(request: EmulatorRequest): Answer {
+		const id = request.pathname.slice('/template/'.length);
+		if (request.pathname === '/template' && request.method === 'POST') return this.create(request);
+		if (request.pathname === '/template' && request.method === 'GET') return this.list(request);
+		if (request.pathname.startsWith('/template/') && id) {
+			const template = this.byId.get(id);
+			if (!template) throw notFound(`The template ${id} does not exist.`);
+			if (request.method === 'PUT') return this.update(request, template);
+			if (request.method === 'DELETE') {
+				this.byId.delete(id);
+				return xmlAnswer('Response', { RequestId: request.requestId, TemplateId: id });
+			}
+		}
+		throw new ServiceError(405, 'MethodNotAllowed', `${request.method} ${request.pathname} is not supported.`);
+	}
+
+	private create(request: EmulatorRequest): Answer {
+		const { name, imageOcr } = readTemplateRequest(request.body);
+		const now = ciTime();
+		const template: Template = {
+			Tag: 'ImageOCR',
+			Name: name,
+			TemplateId: `t1${randomBytes(16).toString('hex')}`,
+			CreateTime: now,
+			UpdateTime: now,
+			BucketId: this.bucket,
+			Category: 'Custom',
+			ImageOCR: imageOcr,
+		};
+		this.byId.set(template.TemplateId, template);
+		this.onCreate();
+		return xmlAnswer('Response', { RequestId: request.requestId, Template: { ...template } });
+	}
+
+	private update(request: EmulatorRequest, template: Template): Answer {
+		const { name, imageOcr } = readTemplateRequest(request.body);
+		Object.assign(template, { Name: name, ImageOCR: imageOcr, UpdateTime: ciTime() });
+		return xmlAnswer('Response', { RequestId: request.requestId, Template: { ...template } });
+	}
+
+	private list(request: EmulatorRequest): Answer {
+		const { query } = request;
+		if (query.tag !== undefined && query.tag !== 'ImageOCR') throw invalidArgument('tag must be ImageOCR.');
+		const pageNumber = intParam(query, 'pageNumber', 1, 1_000_000);
+		const pageSize = intParam(query, 'pageSize', 10, 100);
+		const ids = query.ids ? new Set(query.ids.split(',').filter(Boolean)) : undefined;
+		const matching = [...this.byId.values()].filter(
+			(template) => (!ids || ids.has(template.TemplateId)) && (!query.name || template.Name.includes(query.name)),
+		);
+		const page = matching.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
+		return xmlAnswer('Response', {
+			RequestId: request.requestId,
+			TotalCount: matching.length,
+			PageNumber: pageNumber,
+			PageSize: pageSize,
+			TemplateList: page.map((template) => ({ ...template })),
+		});
+	}
+}

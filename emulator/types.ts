@@ -1,0 +1,67 @@
+/** Options of the local Cloud Infinite emulator; every field has a default (see README.md). */
+export interface EmulatorOptions {
+	/** 0 picks a free port. */
+	cosPort?: number;
+	ciPort?: number;
+	secretId?: string;
+	secretKey?: string;
+	/** When set, every request must carry this token (x-cos-security-token / x-ci-security-token). */
+	sessionToken?: string;
+	bucket?: string;
+	region?: string;
+	/** Milliseconds a job takes from Submitted to Success or Failed (Running half-way). */
+	jobDelayMs?: number;
+	/** 'auto': tesseract for PNG/JPEG, PDF text for PDFs, text lines otherwise; 'text': everything read as text. */
+	engine?: 'auto' | 'text';
+	/** Writes one line per request to stderr. */
+	verbose?: boolean;
+}
+
+export type Service = 'cos' | 'ci';
+
+/** Fault switches for reliability tests and benchmarks; `setFaults` replaces them all. */
+export interface Faults {
+	/** Delay before every matching request is handled. */
+	latencyMs?: number;
+	/** Status and code of injected errors (default 503 SlowDown). */
+	errorStatus?: number;
+	errorCode?: string;
+	/** Fail the next N matching requests. */
+	errorCount?: number;
+	/** Fail this share (0..1) of matching requests, from a seeded sequence. */
+	errorRate?: number;
+	/** Destroy the connection of the next N matching requests without an answer. */
+	resetCount?: number;
+	/** 'before' (default): the request is not handled; 'after': it is handled (a job is created), then the answer is dropped. */
+	resetMode?: 'before' | 'after';
+	/** Send the headers and half the body of the next N matching answers, then destroy the connection. */
+	truncateCount?: number;
+	/** The service's clock runs this many seconds ahead of the real one (negative: behind). */
+	clockOffsetSeconds?: number;
+	/** Temporary credentials are refused with 400 ExpiredToken. */
+	tokenExpired?: boolean;
+	/** Jobs end in Failed with code InternalError. */
+	failJobs?: boolean;
+	/** Which requests the request faults apply to (all when absent). */
+	match?: { service?: Service; method?: string; path?: string };
+}
+
+export interface RequestRecord {
+	service: Service;
+	method: string;
+	/** Decoded path. */
+	path: string;
+	/** Decoded query. */
+	query: Record<string, string>;
+	status: number;
+}
+
+export interface EmulatorStats {
+	requests: number;
+	jobsSubmitted: number;
+	templatesCreated: number;
+	callbacksSent: number;
+	callbacksFailed: number;
+	/** Most requests handled at the same time since the last reset. */
+	maxConcurrentRequests: number;
+}

@@ -1,0 +1,206 @@
+/** OCR › Recognize Text in real n8n against the emulator (deterministic text engine unless said). */
+import { createServer, type Server } from 'http';
+import type { AddressInfo } from 'net';
+
+import { makePdf } from '../../emulator';
+import { useEmulator } from '../helpers/emulator-setup';
+import { inlineBinary, runWorkflow } from '../helpers/n8n';
+import { jsonItems, singleNodeWorkflow } from '../helpers/workflows';
+
+const { emulator, credential } = useEmulator();
+
+const ocr = (parameters: Record<string, unknown>) => ({ resource: 'ocr', operation: 'recognizeText', ...parameters });
+
+async function run(parameters: Record<string, unknown>, inputItems = jsonItems(1, () => ({})), node: Record<string, unknown> = {}) {
+	return await runWorkflow(singleNodeWorkflow(ocr(parameters), node), { credentials: { tencentCloudInfiniteApi: credential() }, inputItems });
+}
+
+function put(key: string, content: string | Buffer) {
+	emulator().objects.set(key, Buffer.isBuffer(content) ? content : Buffer.from(content));
+}
+
+describe('Recognize Text from a COS object', () => {
+	it('returns the simplified item: text in reading order, lines with polygon and box, source key', async () => {
+		put('docs/note.txt', 'Invoice 42\nTotal 99.50');
+		const result = await run({ source: 'object', objectKey: 'docs/note.txt' });
+		expect(result.error).toBeUndefined();
+		const [item] = result.json('CI');
+		expect(item).toMatchObject({ text: 'Invoice 42\nTotal 99.50', objectKey: 'docs/note.txt', page: null, pageCount: 0 });
+		const lines = item.lines as any[];
+		expect(lines).toHaveLength(2);
+		expect(lines[0]).toMatchObject({ text: 'Invoice 42', confidence: expect.any(Number) });
+		expect(lines[0].polygon).toHaveLength(4);
+		expect(lines[0].polygon[0]).toEqual({ x: expect.any(Number), y: expect.any(Number) });
+		expect(lines[0].box).toEqual({ x: expect.any(Number), y: expect.any(Number), width: expect.any(Number), height: expect.any(Number) });
+		expect(lines[0].words).toBeUndefined();
+		expect(typeof item.requestId).toBe('string');
+	});
+
+	it.each(['general', 'accurate', 'efficient', 'fast', 'handwriting'])('sends recognition type %s', async (type) => {
+		put('t.txt', 'typed');
+		const result = await run({ source: 'object', objectKey: 't.txt', recognitionType: type });
+		expect(result.error).toBeUndefined();
+		expect(result.json('CI')[0].text).toBe('typed');
+		const sent = emulator().requests.find((request) => request.path === '/t.txt')!;
+		expect(sent.query.type).toBe(type);
+		expect('language-type' in sent.query).toBe(type === 'general');
+	});
+
+	it('returns characters when asked (general, accurate)', async () => {
+		put('w.txt', 'ab');
+		const result = await run({ source: 'object', objectKey: 'w.txt', recognitionType: 'accurate', returnCharacters: true });
+		const words = (result.json('CI')[0].lines as any[])[0].words;
+		expect(words.map((word: any) => word.character).join('')).toBe('ab');
+		expect(emulator().requests.find((request) => request.path === '/w.txt')!.query.isword).toBe('true');
+	});
+
+	it('returns character polygons for handwriting', async () => {
+		put('h.txt', 'hi');
+		const result = await run({ source: 'object', objectKey: 'h.txt', recognitionType: 'handwriting', characterPolygons: true });
+		const words = (result.json('CI')[0].lines as any[])[0].words;
+		expect(words[0].polygon).toHaveLength(4);
+		expect(emulator().requests.find((request) => request.path === '/h.txt')!.query['enable-word-polygon']).toBe('true');
+	});
+
+	it('gives the whole normalized response with Simplify off', async () => {
+		put('raw.txt', 'one');
+		const [item] = (await run({ source: 'object', objectKey: 'raw.txt', simplify: false })).json('CI');
+		expect(item).toMatchObject({ TextDetections: [{ DetectedText: 'one' }], objectKey: 'raw.txt' });
+		expect(Array.isArray((item.TextDetections as any[])[0].Polygon)).toBe(true);
+	});
+
+	it('outputs one item per line when asked', async () => {
+		put('l.txt', 'a\nb\nc');
+		const items = (await run({ source: 'object', objectKey: 'l.txt', options: { splitLines: true } })).json('CI');
+		expect(items.map((item) => item.text)).toEqual(['a', 'b', 'c']);
+		expect(items.map((item) => item.lineIndex)).toEqual([0, 1, 2]);
+	});
+});
+
+describe('Recognize Text from a binary file', () => {
+	it('uploads, recognizes the real words of the sample image, and deletes the upload', async () => {
+		const sample = require('fs').readFileSync(require('path').join(__dirname, '../fixtures/sample.png')) as Buffer;
+		const result = await runWorkflow(singleNodeWorkflow(ocr({ source: 'binary', binaryPropertyName: 'data' })), {
+			credentials: { tencentCloudInfiniteApi: credential() },
+			inputItems: [{ json: {}, binary: { data: inlineBinary(sample, 'sample.png', 'image/png') } }],
+		});
+		expect(result.error).toBeUndefined();
+		const [item] = result.json('CI');
+		const words = String(item.text).toLowerCase();
+		for (const word of ['tencent', 'cloud', 'infinite', 'ocr', 'sample', '2026', 'hello', 'n8n']) expect(words).toContain(word);
+		expect(item.fileName).toBe('sample.png');
+		expect(String(item.objectKey)).toMatch(/^n8n-ocr-uploads\/[0-9a-f-]{36}\/sample\.png$/);
+		expect(emulator().objects.has(String(item.objectKey))).toBe(false);
+		expect(result.items('CI')[0].pairedItem).toEqual({ item: 0 });
+	}, 60000);
+
+	it('keeps the upload when asked, under the chosen prefix', async () => {
+		const result = await run(
+			{ source: 'binary', binaryPropertyName: 'file', options: { keepUpload: true, keyPrefix: 'scans/' } },
+			[{ json: {}, binary: { file: inlineBinary('kept text', 'kept.txt', 'text/plain') } }],
+		);
+		const key = String(result.json('CI')[0].objectKey);
+		expect(key.startsWith('scans/')).toBe(true);
+		expect(emulator().objects.get(key)?.toString()).toBe('kept text');
+	});
+});
+
+describe('Recognize Text from a URL', () => {
+	let server: Server;
+	let base: string;
+	beforeAll(async () => {
+		server = createServer((request, response) => {
+			response.writeHead(200, { 'content-type': 'text/plain' });
+			response.end(`served ${request.url}`);
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	});
+	afterAll(async () => await new Promise((resolve) => server.close(resolve)));
+
+	it('passes the URL as detect-url, encoded once', async () => {
+		const url = `${base}/img (1).png?x=1&y=2`;
+		const result = await run({ source: 'url', url });
+		expect(result.error).toBeUndefined();
+		const [item] = result.json('CI');
+		expect(item.url).toBe(new URL(url).toString());
+		expect(item.text).toBe('served /img%20(1).png?x=1&y=2');
+		expect(emulator().requests.find((request) => request.path === '/')!.query['detect-url']).toBe(new URL(url).toString());
+	});
+});
+
+describe('Recognize Text of PDF pages', () => {
+	const pdf = () => makePdf([['page one'], ['page two'], ['page three', 'end']]);
+
+	it('reads one page', async () => {
+		put('doc.pdf', pdf());
+		const [item] = (await run({ source: 'object', objectKey: 'doc.pdf', pdfMode: 'page', pdfPage: 2 })).json('CI');
+		expect(item).toMatchObject({ text: 'page two', page: 2, pageCount: 3 });
+	});
+
+	it('reads a list of pages as one item per page, in page order', async () => {
+		put('doc.pdf', pdf());
+		const items = (await run({ source: 'object', objectKey: 'doc.pdf', pdfMode: 'pages', pdfPages: '3, 1' })).json('CI');
+		expect(items.map((item) => [item.page, item.text])).toEqual([
+			[1, 'page one'],
+			[3, 'page three\nend'],
+		]);
+	});
+
+	it('reads all pages into one merged item', async () => {
+		put('doc.pdf', pdf());
+		const items = (await run({ source: 'object', objectKey: 'doc.pdf', pdfMode: 'all', pdfOutput: 'merged' })).json('CI');
+		expect(items).toHaveLength(1);
+		expect(items[0]).toMatchObject({ text: 'page one\n\npage two\n\npage three\nend', pageCount: 3 });
+		expect((items[0].lines as any[]).map((line) => line.page)).toEqual([1, 2, 3, 3]);
+		expect((items[0].pages as any[]).map((page) => page.page)).toEqual([1, 2, 3]);
+	});
+
+	it('refuses a page beyond the PDF before requesting it', async () => {
+		put('doc.pdf', pdf());
+		const result = await run({ source: 'object', objectKey: 'doc.pdf', pdfMode: 'pages', pdfPages: '2-5' });
+		expect(result.error?.message).toBe('"Pages" asks for page 4, but the PDF has 3 pages');
+		expect(emulator().requests.filter((request) => request.path === '/doc.pdf')).toHaveLength(1);
+	});
+});
+
+describe('many items', () => {
+	it('keeps input order and pairing while running several at once', async () => {
+		for (let index = 0; index < 12; index++) put(`n/${index}.txt`, `text ${index}`);
+		emulator().setFaults({ latencyMs: 50 });
+		const items = jsonItems(12, (index) => ({ key: `n/${index}.txt` }));
+		const result = await run({ source: 'object', objectKey: '={{ $json.key }}', options: { itemsAtOnce: 4 } }, items);
+		expect(result.json('CI').map((item) => item.text)).toEqual(items.map((_, index) => `text ${index}`));
+		expect(result.items('CI').map((item) => item.pairedItem)).toEqual(items.map((_, index) => ({ item: index })));
+	});
+
+	it('turns a failed item into an error item under continueOnFail and keeps the others', async () => {
+		put('ok-0.txt', 'zero');
+		put('ok-2.txt', 'two');
+		const items = [{ json: { key: 'ok-0.txt' } }, { json: { key: 'missing.txt' } }, { json: { key: 'ok-2.txt' } }];
+		const result = await run({ source: 'object', objectKey: '={{ $json.key }}' }, items, { onError: 'continueRegularOutput' });
+		const out = result.items('CI');
+		expect(out.map((item) => item.json.text ?? null)).toEqual(['zero', null, 'two']);
+		expect(out[1].json.error).toMatch(/NoSuchKey/);
+		expect(out.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+	});
+});
+
+describe('bad input is refused before any request', () => {
+	it.each([
+		['no binary field', { source: 'binary', binaryPropertyName: 'missing' }, /"Input Binary Field": item 0 has no binary field "missing"/],
+		['an empty key', { source: 'object', objectKey: '  ' }, /"Object Key" is empty/],
+		['a key over 850 bytes', { source: 'object', objectKey: '图'.repeat(300) }, /"Object Key" is longer than 850 bytes/],
+		['a file: URL', { source: 'url', url: 'file:///etc/passwd' }, /"URL" must use http or https, not file/],
+		['an ftp URL', { source: 'url', url: 'ftp://example.com/a.png' }, /"URL" must use http or https/],
+		['a URL with credentials', { source: 'url', url: 'https://user:pw@example.com/a.png' }, /"URL" must not contain a user name or password/],
+		['not a URL', { source: 'url', url: 'example' }, /"URL" is not a valid URL/],
+		['a page list that does not parse', { source: 'object', objectKey: 'a.pdf', pdfMode: 'pages', pdfPages: '3-1' }, /"Pages" has "3-1", which is not a page or a range/],
+		['a page list with words', { source: 'object', objectKey: 'a.pdf', pdfMode: 'pages', pdfPages: 'one' }, /"Pages" has "one"/],
+		['a page 0', { source: 'object', objectKey: 'a.pdf', pdfMode: 'page', pdfPage: 0 }, /"Page" must be a whole number from 1/],
+	])('%s', async (_name, parameters, message) => {
+		const result = await run(parameters);
+		expect(result.error?.message).toMatch(message);
+		expect(emulator().requests).toHaveLength(0);
+	});
+});

@@ -1,0 +1,75 @@
+/** Template › Create, Get, Get Many, Update, Delete, and the template picker, against the emulator. */
+import { useEmulator } from '../helpers/emulator-setup';
+import { runWorkflow } from '../helpers/n8n';
+import { jsonItems, singleNodeWorkflow } from '../helpers/workflows';
+
+const { emulator, credential } = useEmulator();
+
+async function run(parameters: Record<string, unknown>, inputItems = jsonItems(1, () => ({}))) {
+	return await runWorkflow(singleNodeWorkflow({ resource: 'template', ...parameters }), {
+		credentials: { tencentCloudInfiniteApi: credential() },
+		inputItems,
+	});
+}
+
+async function create(name: string, extra: Record<string, unknown> = {}) {
+	const result = await run({ operation: 'create', name, ...extra });
+	expect(result.error).toBeUndefined();
+	return result.json('CI')[0];
+}
+
+const byId = (id: string) => ({ __rl: true, mode: 'id', value: id });
+
+describe('Template', () => {
+	it('creates a template with the recognition options, as the service stores them', async () => {
+		const template = await create('发票_scan-1*', { recognitionType: 'general', languageType: 'auto', returnCharacters: true, isPdf: true, pdfPageNumber: 2 });
+		expect(template).toMatchObject({
+			Name: '发票_scan-1*',
+			Tag: 'ImageOCR',
+			TemplateId: expect.stringMatching(/^t1[0-9a-f]{32}$/),
+			ImageOCR: { Type: 'general', LanguageType: 'auto', IsWord: true, IsPdf: true, PdfPageNumber: 2 },
+		});
+		expect(emulator().stats.templatesCreated).toBe(1);
+	});
+
+	it('gets a template by ID, and says so when it does not exist', async () => {
+		const { TemplateId } = await create('one');
+		const found = await run({ operation: 'get', templateId: byId(String(TemplateId)) });
+		expect(found.json('CI')[0]).toMatchObject({ TemplateId, Name: 'one' });
+		const missing = await run({ operation: 'get', templateId: byId('t1ffffffffffffffffffffffffffffffff') });
+		expect(missing.error?.message).toMatch(/No OCR template with ID "t1f+" exists/);
+	});
+
+	it('lists templates across several pages with Return All, or up to a limit, filtered by name', async () => {
+		for (let index = 0; index < 105; index++) await create(`bulk-${index}`);
+		await create('other');
+		const all = await run({ operation: 'getAll', returnAll: true });
+		expect(all.json('CI')).toHaveLength(106);
+		expect(emulator().requests.filter((request) => request.path === '/template' && request.method === 'GET').length).toBe(2);
+		const limited = await run({ operation: 'getAll', returnAll: false, limit: 7 });
+		expect(limited.json('CI')).toHaveLength(7);
+		const named = await run({ operation: 'getAll', returnAll: true, filters: { name: 'other' } });
+		expect(named.json('CI').map((template) => template.Name)).toEqual(['other']);
+	});
+
+	it('updates and deletes a template', async () => {
+		const { TemplateId } = await create('before');
+		const updated = await run({ operation: 'update', templateId: byId(String(TemplateId)), name: 'after', recognitionType: 'handwriting', characterPolygons: true });
+		expect(updated.json('CI')[0]).toMatchObject({ TemplateId, Name: 'after', ImageOCR: { Type: 'handwriting', EnableWordPolygon: true } });
+		const deleted = await run({ operation: 'delete', templateId: byId(String(TemplateId)) });
+		expect(deleted.json('CI')[0]).toMatchObject({ deleted: true, templateId: TemplateId });
+		const gone = await run({ operation: 'get', templateId: byId(String(TemplateId)) });
+		expect(gone.error).toBeDefined();
+	});
+
+	it.each([
+		['an empty name', { operation: 'create', name: '' }, /"Name" is not a valid template name/],
+		['a name with spaces', { operation: 'create', name: 'my template' }, /"Name" is not a valid template name: "my template"/],
+		['a name over 64 characters', { operation: 'create', name: 'a'.repeat(65) }, /"Name" is not a valid template name/],
+		['a template ID that is not one', { operation: 'get', templateId: byId('../jobs') }, /"Template" must be a template ID/],
+	])('refuses %s before any request', async (_name, parameters, message) => {
+		const result = await run(parameters);
+		expect(result.error?.message).toMatch(message);
+		expect(emulator().requests).toHaveLength(0);
+	});
+});
