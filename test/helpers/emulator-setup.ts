@@ -6,7 +6,7 @@ import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulat
 export function useEmulator(options: EmulatorOptions = {}): { emulator: () => Emulator; credential: (overrides?: ICredentialDataDecryptedObject) => ICredentialDataDecryptedObject } {
 	let emulator: Emulator | undefined;
 	beforeAll(async () => {
-		emulator = await startEmulator({ engine: 'text', jobDelayMs: 200, ...options });
+		emulator = await startEmulator({ jobDelayMs: 200, ...options });
 	});
 	afterEach(() => emulator?.reset());
 	afterAll(async () => await emulator?.close());

@@ -142,7 +142,7 @@ describe('bad input is refused before any request', () => {
 		['a callback URL that is not http', { callback: { type: 'Url', url: 'ftp://example.com/x' } }, /"Callback URL" must use http or https/],
 		['an empty callback URL', { callback: { type: 'Url', url: '' } }, /"Callback URL" is empty/],
 		['a TDMQ callback without a name', { callback: { type: 'TDMQ', mqRegion: 'gz' } }, /"TDMQ Name" is required/],
-		['an empty object key', { objectKey: '' }, /"Object Key" is empty/],
+		['an empty object key (from an expression)', { objectKey: '={{ "" }}' }, /"Object Key" is empty/],
 		['a zero poll interval', { waitForCompletion: true, options: { pollInterval: 0 } }, /"Poll Interval \(Seconds\)" must be a whole number from 1/],
 	])('%s', async (_name, parameters, message) => {
 		const result = await run({ operation: 'submitOcrJob', objectKey: 'x.txt', ...parameters });

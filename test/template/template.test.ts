@@ -63,10 +63,10 @@ describe('Template', () => {
 	});
 
 	it.each([
-		['an empty name', { operation: 'create', name: '' }, /"Name" is not a valid template name/],
+		['an empty name (from an expression)', { operation: 'create', name: '={{ "" }}' }, /"Name" is not a valid template name/],
 		['a name with spaces', { operation: 'create', name: 'my template' }, /"Name" is not a valid template name: "my template"/],
 		['a name over 64 characters', { operation: 'create', name: 'a'.repeat(65) }, /"Name" is not a valid template name/],
-		['a template ID that is not one', { operation: 'get', templateId: byId('../jobs') }, /"Template" must be a template ID/],
+		['a template ID that is not one (from an expression)', { operation: 'get', templateId: byId('={{ "../jobs" }}') }, /"Template" must be a template ID/],
 	])('refuses %s before any request', async (_name, parameters, message) => {
 		const result = await run(parameters);
 		expect(result.error?.message).toMatch(message);
