@@ -66,6 +66,19 @@ describe('ciRequest against the emulator', () => {
 		expect(result.error).toBeUndefined();
 	});
 
+	it('treats an answer cut off mid-body as a failure, never as a half result', async () => {
+		emulator().objects.set('a.txt', Buffer.from('hello'));
+		emulator().setFaults({ truncateCount: 1, match: { method: 'GET' } });
+		const retried = await run(ocrOf('a.txt'));
+		expect(retried.error).toBeUndefined();
+		expect(requestsTo('/a.txt')).toHaveLength(2);
+
+		emulator().setFaults({ truncateCount: 3, match: { method: 'GET' } });
+		const failed = await run(ocrOf('a.txt'));
+		expect(failed.error?.message).toMatch(/^Could not reach Tencent Cloud Infinite after 3 attempts/);
+		expect(() => failed.json('Probe')).toThrow();
+	});
+
 	it('never sends a POST twice, even when the connection resets after the job was created', async () => {
 		emulator().objects.set('in.txt', Buffer.from('hello'));
 		emulator().setFaults({ resetCount: 1, resetMode: 'after', match: { method: 'POST', path: '/jobs' } });

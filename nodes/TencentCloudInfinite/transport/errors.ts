@@ -61,6 +61,7 @@ const NETWORK_FAILURES: Record<string, string> = {
 	EPIPE: 'the connection broke',
 	ENOTFOUND: 'the host name was not found',
 	EAI_AGAIN: 'the host name could not be resolved',
+	ERR_BAD_RESPONSE: 'the answer was cut off',
 };
 
 /** A failure with no HTTP answer; built from the code alone so that no request header can leak. */

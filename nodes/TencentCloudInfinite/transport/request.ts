@@ -52,7 +52,8 @@ export interface CiResponse {
 
 export const RETRY = { attempts: 3, baseDelayMs: 300 };
 
-const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
+// ERR_BAD_RESPONSE is axios's code for an answer cut off mid-body (HTTP status errors are handled here, not by axios).
+const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ERR_BAD_RESPONSE']);
 // A POST refused before connecting never reached the server; any other failure may have.
 const NOT_SENT_CODES = new Set(['ECONNREFUSED']);
 

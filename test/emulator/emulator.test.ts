@@ -1,0 +1,296 @@
+/**
+ * The emulator itself, spoken to with plain HTTP and requests signed by the official SDK
+ * (cos-nodejs-sdk-v5), never by this package's signer.
+ */
+import { spawn } from 'child_process';
+import { createServer, request as httpRequest, type Server } from 'http';
+import type { AddressInfo } from 'net';
+import { join } from 'path';
+
+import { startEmulator, type Emulator } from '../../emulator';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const COS = require('cos-nodejs-sdk-v5') as { getAuthorization(options: Record<string, unknown>): string };
+
+interface Reply {
+	status: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: string;
+}
+
+let emulator: Emulator;
+beforeAll(async () => {
+	emulator = await startEmulator({ jobDelayMs: 100, engine: 'text' });
+});
+afterEach(() => emulator.reset());
+afterAll(async () => await emulator.close());
+
+function encodeKey(key: string): string {
+	return encodeURIComponent(key).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%2F/g, '/');
+}
+
+/** Sends a request signed by the SDK; `sign` overrides what goes into the signature. */
+async function send(
+	base: string,
+	method: string,
+	key: string,
+	options: { query?: Record<string, string>; body?: string; headers?: Record<string, string>; secretKey?: string; secretId?: string; keyTime?: string } = {},
+): Promise<Reply> {
+	const url = new URL(base);
+	const query = options.query ?? {};
+	const search = Object.entries(query)
+		.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+		.join('&');
+	const headers: Record<string, string> = { host: url.host, ...options.headers };
+	if (options.body !== undefined) headers['content-length'] = String(Buffer.byteLength(options.body));
+	const now = Math.floor(Date.now() / 1000);
+	headers.authorization = COS.getAuthorization({
+		SecretId: options.secretId ?? emulator.options.secretId,
+		SecretKey: options.secretKey ?? emulator.options.secretKey,
+		Method: method,
+		Pathname: `/${key}`,
+		Query: query,
+		Headers: { host: headers.host, ...(options.body !== undefined ? { 'content-length': headers['content-length'] } : {}) },
+		KeyTime: options.keyTime ?? `${now - 1};${now + 900}`,
+	});
+	return await new Promise((resolve, reject) => {
+		const req = httpRequest(`${base}/${encodeKey(key)}${search ? `?${search}` : ''}`, { method, headers }, (res) => {
+			let body = '';
+			res.on('data', (chunk) => (body += chunk));
+			res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+			res.on('error', reject);
+			res.on('close', () => (res.complete ? undefined : reject(new Error('aborted'))));
+		});
+		req.on('error', reject);
+		req.end(options.body);
+	});
+}
+
+const code = (reply: Reply) => /<Code>([^<]*)<\/Code>/.exec(reply.body)?.[1];
+
+describe('signature checks', () => {
+	it('accepts a request signed by the SDK', async () => {
+		expect((await send(emulator.cosUrl, 'PUT', 'a b/图+(1).txt', { body: 'x' })).status).toBe(200);
+		expect(emulator.objects.get('a b/图+(1).txt')?.toString()).toBe('x');
+	});
+
+	it('answers a wrong key with SignatureDoesNotMatch and the StringToSign it expected', async () => {
+		const reply = await send(emulator.cosUrl, 'GET', 'a.txt', { secretKey: 'wrong' });
+		expect(reply.status).toBe(403);
+		expect(code(reply)).toBe('SignatureDoesNotMatch');
+		expect(reply.body).toMatch(/<StringToSign>sha1\n\d+;\d+\n[0-9a-f]{40}\n<\/StringToSign>/);
+		expect(reply.headers['x-cos-request-id']).toBeTruthy();
+	});
+
+	it('answers an unknown SecretId with InvalidAccessKeyId', async () => {
+		expect(code(await send(emulator.cosUrl, 'GET', 'a.txt', { secretId: 'AKIDunknown' }))).toBe('InvalidAccessKeyId');
+	});
+
+	it('answers an expired signature with AccessDenied "Request has expired"', async () => {
+		const reply = await send(emulator.cosUrl, 'GET', 'a.txt', { keyTime: '1600000000;1600000900' });
+		expect(code(reply)).toBe('AccessDenied');
+		expect(reply.body).toContain('Request has expired');
+	});
+
+	it('answers a signature from the future with RequestTimeTooSkewed and its own Date', async () => {
+		emulator.setFaults({ clockOffsetSeconds: -3600 });
+		const reply = await send(emulator.cosUrl, 'GET', 'a.txt');
+		expect(code(reply)).toBe('RequestTimeTooSkewed');
+		expect(Math.abs(Date.parse(String(reply.headers.date)) - (Date.now() - 3600_000))).toBeLessThan(5000);
+	});
+
+	it('refuses a request without Authorization', async () => {
+		const reply = await new Promise<Reply>((resolve) =>
+			httpRequest(`${emulator.cosUrl}/a.txt`, (res) => {
+				let body = '';
+				res.on('data', (c) => (body += c));
+				res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+			}).end(),
+		);
+		expect(reply.status).toBe(403);
+		expect(code(reply)).toBe('AccessDenied');
+	});
+});
+
+describe('temporary credentials', () => {
+	let withToken: Emulator;
+	beforeAll(async () => {
+		withToken = await startEmulator({ sessionToken: 'sts-token', engine: 'text' });
+	});
+	afterAll(async () => await withToken.close());
+
+	const get = (headers: Record<string, string> = {}) => send(withToken.cosUrl, 'GET', 'a.txt', { headers, secretId: withToken.options.secretId, secretKey: withToken.options.secretKey });
+
+	it('needs the session token', async () => {
+		expect(code(await get())).toBe('InvalidToken');
+		expect((await get({ 'x-cos-security-token': 'sts-token' })).status).toBe(404);
+	});
+
+	it('answers ExpiredToken when the token has expired', async () => {
+		withToken.setFaults({ tokenExpired: true });
+		const reply = await get({ 'x-cos-security-token': 'sts-token' });
+		expect(reply.status).toBe(400);
+		expect(code(reply)).toBe('ExpiredToken');
+	});
+});
+
+describe('objects and sync OCR', () => {
+	it('stores, reads, heads and deletes objects, answering NoSuchKey when absent', async () => {
+		await send(emulator.cosUrl, 'PUT', 'dir/x.txt', { body: 'hello' });
+		expect((await send(emulator.cosUrl, 'GET', 'dir/x.txt')).body).toBe('hello');
+		expect((await send(emulator.cosUrl, 'HEAD', 'dir/x.txt')).headers['content-length']).toBe('5');
+		expect((await send(emulator.cosUrl, 'DELETE', 'dir/x.txt')).status).toBe(204);
+		const missing = await send(emulator.cosUrl, 'GET', 'dir/x.txt');
+		expect([missing.status, code(missing)]).toEqual([404, 'NoSuchKey']);
+	});
+
+	it('answers the sync OCR request in the seed’s shape', async () => {
+		emulator.objects.set('n.txt', Buffer.from('Hello\nGoodbye'));
+		const reply = await send(emulator.cosUrl, 'GET', 'n.txt', { query: { 'ci-process': 'OCR', type: 'general', isword: 'true' } });
+		expect(reply.status).toBe(200);
+		for (const tag of ['<TextDetections>', '<DetectedText>Hello</DetectedText>', '<Polygon>', '<ItemPolygon>', '<Words>', '<WordCoordinate>', '<Language>', '<Angel>', '<PdfPageSize>0</PdfPageSize>', '<RequestId>']) {
+			expect(reply.body).toContain(tag);
+		}
+	});
+
+	it.each([
+		[{ type: 'magic' }, /type .{0,6}magic/],
+		[{ 'language-type': 'xx' }, /language-type .{0,6}xx/],
+		[{ isword: 'yes' }, /isword must be true or false/],
+		[{ 'pdf-pagenumber': '0' }, /pdf-pagenumber must be a whole number/],
+	])('refuses bad parameters %j with InvalidArgument', async (query, message) => {
+		emulator.objects.set('n.txt', Buffer.from('x'));
+		const reply = await send(emulator.cosUrl, 'GET', 'n.txt', { query: { 'ci-process': 'OCR', ...query } });
+		expect([reply.status, code(reply)]).toEqual([400, 'InvalidArgument']);
+		expect(reply.body).toMatch(message);
+	});
+
+	it('refuses a detect-url that is not on loopback', async () => {
+		const reply = await send(emulator.cosUrl, 'GET', '', { query: { 'ci-process': 'OCR', 'detect-url': 'http://example.com/a.png' } });
+		expect(code(reply)).toBe('InvalidArgument');
+		expect(reply.body).toContain('only from loopback');
+	});
+});
+
+describe('fault switches', () => {
+	it('injects errors for matching requests only, then recovers', async () => {
+		emulator.setFaults({ errorCount: 1, errorStatus: 500, errorCode: 'InternalError', match: { method: 'PUT' } });
+		expect((await send(emulator.cosUrl, 'GET', 'a.txt')).status).toBe(404);
+		expect(code(await send(emulator.cosUrl, 'PUT', 'a.txt', { body: 'x' }))).toBe('InternalError');
+		expect((await send(emulator.cosUrl, 'PUT', 'a.txt', { body: 'x' })).status).toBe(200);
+	});
+
+	it('fails a deterministic share of requests with errorRate', async () => {
+		emulator.setFaults({ errorRate: 0.5 });
+		const statuses = [];
+		for (let i = 0; i < 40; i++) statuses.push((await send(emulator.cosUrl, 'GET', 'a.txt')).status);
+		const failed = statuses.filter((status) => status === 503).length;
+		expect(failed).toBeGreaterThan(8);
+		expect(failed).toBeLessThan(32);
+	});
+
+	it('adds latency', async () => {
+		emulator.setFaults({ latencyMs: 150 });
+		const started = Date.now();
+		await send(emulator.cosUrl, 'GET', 'a.txt');
+		expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+	});
+
+	it('resets connections, before or after handling the request', async () => {
+		emulator.setFaults({ resetCount: 1 });
+		await expect(send(emulator.cosUrl, 'PUT', 'r.txt', { body: 'x' })).rejects.toThrow(/socket hang up|ECONNRESET/);
+		expect(emulator.objects.has('r.txt')).toBe(false);
+		emulator.setFaults({ resetCount: 1, resetMode: 'after' });
+		await expect(send(emulator.cosUrl, 'PUT', 'r.txt', { body: 'x' })).rejects.toThrow(/socket hang up|ECONNRESET/);
+		expect(emulator.objects.has('r.txt')).toBe(true);
+	});
+
+	it('truncates an answer mid-body', async () => {
+		emulator.objects.set('big.txt', Buffer.from('x'.repeat(10000)));
+		emulator.setFaults({ truncateCount: 1 });
+		await expect(send(emulator.cosUrl, 'GET', 'big.txt')).rejects.toThrow(/aborted|ECONNRESET|socket hang up/);
+	});
+});
+
+describe('jobs and callbacks', () => {
+	let receiver: Server;
+	let hook: string;
+	const bodies: string[] = [];
+	beforeAll(async () => {
+		receiver = createServer((req, res) => {
+			let body = '';
+			req.on('data', (c) => (body += c));
+			req.on('end', () => {
+				bodies.push(body);
+				res.end();
+			});
+		});
+		await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+		hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+	});
+	afterAll(async () => await new Promise((resolve) => receiver.close(resolve)));
+
+	const submit = (body: string) => send(emulator.ciUrl, 'POST', 'jobs', { body, headers: { 'content-type': 'application/xml' } });
+	const until = async (check: () => boolean) => {
+		for (let i = 0; i < 100 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+	};
+
+	it('runs a job from Submitted to Success and posts a JSON callback with string values', async () => {
+		emulator.objects.set('in.txt', Buffer.from('job text'));
+		bodies.length = 0;
+		const reply = await submit(`<Request><Tag>ImageOCR</Tag><Input><Object>in.txt</Object></Input><Operation><ImageOCR><Type>general</Type></ImageOCR></Operation><CallBack>${hook}</CallBack><CallBackFormat>JSON</CallBackFormat></Request>`);
+		expect(reply.body).toContain('<State>Submitted</State>');
+		const jobId = /<JobId>([^<]+)<\/JobId>/.exec(reply.body)![1];
+		await until(() => bodies.length > 0);
+		const callback = JSON.parse(bodies[0]);
+		expect(callback).toMatchObject({ EventName: 'TaskFinish', JobsDetail: { JobId: jobId, State: 'Success' } });
+		expect(callback.JobsDetail.Operation.Detection.TextDetections[0]).toMatchObject({ DetectedText: 'job text', Confidence: '99' });
+		const described = await send(emulator.ciUrl, 'GET', `jobs/${jobId},anunknownid`);
+		expect(described.body).toContain('<State>Success</State>');
+		expect(described.body).toContain('<NonExistJobIds>anunknownid</NonExistJobIds>');
+	});
+
+	it('fails a job whose input is missing, with a code', async () => {
+		const reply = await submit('<Request><Tag>ImageOCR</Tag><Input><Object>nothing.txt</Object></Input><Operation><ImageOCR><Type>general</Type></ImageOCR></Operation></Request>');
+		const jobId = /<JobId>([^<]+)<\/JobId>/.exec(reply.body)![1];
+		await until(() => emulator.jobs.byId.get(jobId)?.state === 'Failed');
+		const described = await send(emulator.ciUrl, 'GET', `jobs/${jobId}`);
+		expect(described.body).toContain('<Code>NoSuchKey</Code>');
+	});
+
+	it.each([
+		['<Request><Tag>Other</Tag></Request>', /Request.Tag must be ImageOCR or ImageLicenseRec/],
+		['<Request><Tag>ImageOCR</Tag><Operation><ImageOCR><Type>general</Type></ImageOCR></Operation></Request>', /Request.Input.Object is required/],
+		['<Request><Tag>ImageOCR</Tag><Input><Object>a</Object></Input><Operation><JobLevel>5</JobLevel><ImageOCR><Type>general</Type></ImageOCR></Operation></Request>', /JobLevel must be 0, 1 or 2/],
+		['<!DOCTYPE r [<!ENTITY a "b">]><Request/>', /DOCTYPE/],
+		['<Request><Tag>ImageOCR', /not well-formed/],
+	])('refuses a bad submission %#', async (body, message) => {
+		const reply = await submit(body);
+		expect(reply.status).toBe(400);
+		expect(reply.body).toMatch(message);
+		expect(emulator.stats.jobsSubmitted).toBe(0);
+	});
+});
+
+describe('command line', () => {
+	it('prints ready once both ports listen, and stops on SIGTERM', async () => {
+		const child = spawn(process.execPath, [join(__dirname, '../../node_modules/tsx/dist/cli.mjs'), join(__dirname, '../../emulator/cli.ts'), '--cos-port', '0', '--ci-port', '0', '--engine', 'text'], {
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		const output = await new Promise<string>((resolve, reject) => {
+			let text = '';
+			child.stdout.on('data', (chunk) => {
+				text += chunk;
+				if (text.includes('\n')) resolve(text);
+			});
+			child.on('exit', (exitCode) => reject(new Error(`exited with ${exitCode}`)));
+		});
+		expect(output).toBe('ready\n');
+		const exitCode = await new Promise((resolve) => {
+			child.removeAllListeners('exit');
+			child.on('exit', resolve);
+			child.kill('SIGTERM');
+		});
+		expect(exitCode).toBe(0);
+	}, 30000);
+});
