@@ -24,7 +24,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
 import type {
 	ExecutionError,
 	ExecutionStatus,
@@ -36,6 +36,7 @@ import type {
 	INode,
 	INodeCredentialTestResult,
 	INodeExecutionData,
+	INodeListSearchResult,
 	INodeType,
 	IPinData,
 	IRun,
@@ -313,4 +314,27 @@ export async function packageTypes(): Promise<{ packageName: string; nodes: stri
 	await getRuntime();
 	const pkg = await loadPackageTypes();
 	return { packageName: pkg.packageName, nodes: pkg.nodeTypeNames, credentials: pkg.credentialTypeNames };
+}
+
+/**
+ * Runs a node's list search (a resource locator's "From List" mode) as the editor does: the
+ * CLI's dynamic-parameters service calls `methods.listSearch[method]` with a `LoadOptionsContext`.
+ */
+export async function searchList(
+	nodeType: string,
+	parameters: Record<string, unknown>,
+	method: string,
+	options: { credentials: Record<string, ICredentialDataDecryptedObject>; filter?: string; paginationToken?: string },
+): Promise<INodeListSearchResult> {
+	await getRuntime();
+	const pkg = await loadPackageTypes();
+	const nodeTypes = new TestNodeTypes(pkg);
+	const credentialsHelper = new TestCredentialsHelper(new TestCredentialTypes(pkg), { ...options.credentials });
+	const [node] = completeNodes({ nodes: [{ name: 'Node', type: nodeType, parameters: parameters as never }], connections: {} }, nodeTypes, options.credentials);
+	const workflow = new Workflow({ id: 'search', nodes: [node], connections: {}, active: false, nodeTypes });
+	const context = new LoadOptionsContext(workflow, node, createAdditionalData({ credentialsHelper }), 'parameters');
+	const type = NodeHelpers.getVersionedNodeType(nodeTypes.getByName(nodeType), node.typeVersion) as INodeType;
+	const search = type.methods?.listSearch?.[method];
+	if (!search) throw new Error(`${nodeType} has no list search "${method}"`);
+	return await search.call(context, options.filter, options.paginationToken);
 }

@@ -1,6 +1,7 @@
 /** Template › Create, Get, Get Many, Update, Delete, and the template picker, against the emulator. */
 import { useEmulator } from '../helpers/emulator-setup';
-import { runWorkflow } from '../helpers/n8n';
+import { runWorkflow, searchList } from '../helpers/n8n';
+import { NODE_TYPE } from '../helpers/workflows';
 import { jsonItems, singleNodeWorkflow } from '../helpers/workflows';
 
 const { emulator, credential } = useEmulator();
@@ -60,6 +61,22 @@ describe('Template', () => {
 		expect(deleted.json('CI')[0]).toMatchObject({ deleted: true, templateId: TemplateId });
 		const gone = await run({ operation: 'get', templateId: byId(String(TemplateId)) });
 		expect(gone.error).toBeDefined();
+	});
+
+	it('offers templates in the picker, searchable by name, page by page', async () => {
+		for (let index = 0; index < 55; index++) await create(`pick-${index}`);
+		await create('invoices');
+		const search = (filter?: string, paginationToken?: string) =>
+			searchList(NODE_TYPE, { resource: 'template', operation: 'get' }, 'searchTemplates', { credentials: { tencentCloudInfiniteApi: credential() }, filter, paginationToken });
+		const first = await search();
+		expect(first.results).toHaveLength(50);
+		expect(first.results[0]).toEqual({ name: expect.stringMatching(/^pick-0 \(t1[0-9a-f]{32}\)$/), value: expect.stringMatching(/^t1/) });
+		expect(first.paginationToken).toBe('2');
+		const second = await search(undefined, first.paginationToken);
+		expect(second.results).toHaveLength(6);
+		expect(second.paginationToken).toBeUndefined();
+		const filtered = await search('invoice');
+		expect(filtered.results.map((result) => result.name)).toEqual([expect.stringMatching(/^invoices /)]);
 	});
 
 	it.each([
