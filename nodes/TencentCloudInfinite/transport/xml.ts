@@ -1,57 +1,13 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import type { IDataObject } from 'n8n-workflow';
 
-/** Elements that repeat in CI responses: always arrays, whatever their count. */
-const ARRAY_TAGS = new Set([
-	'JobsDetail',
-	'TextDetections',
-	'Polygon',
-	'Words',
-	'WordCoordinate',
-	'WordPolygon',
-	'IdInfo',
-	'Point',
-	'TemplateList',
-	'NonExistJobIds',
-]);
-
-const NUMBER_TAGS = new Set([
-	'Angel',
-	'Confidence',
-	'Height',
-	'JobLevel',
-	'PageNumber',
-	'PageSize',
-	'PdfPageNumber',
-	'PdfPageSize',
-	'Score',
-	'Status',
-	'TotalCount',
-	'Width',
-	'X',
-	'Y',
-]);
-
-const BOOLEAN_TAGS = new Set(['EnableWordPolygon', 'IsPdf', 'IsWord']);
+import { ARRAY_TAGS, typedValue } from './normalize';
 
 export class XmlFormatError extends Error {
 	constructor(message: string) {
 		super(message);
 		this.name = 'XmlFormatError';
 	}
-}
-
-function typedValue(tagName: string, value: string): unknown {
-	if (NUMBER_TAGS.has(tagName)) {
-		if (value === '') return null;
-		const number = Number(value);
-		return Number.isNaN(number) ? value : number;
-	}
-	if (BOOLEAN_TAGS.has(tagName)) {
-		if (value === 'true') return true;
-		if (value === 'false') return false;
-	}
-	return undefined;
 }
 
 const parser = new XMLParser({
