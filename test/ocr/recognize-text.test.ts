@@ -94,6 +94,18 @@ describe('Recognize Text from a binary file', () => {
 		expect(result.items('CI')[0].pairedItem).toEqual({ item: 0 });
 	}, 60000);
 
+	it('streams a large file from n8n’s binary store to the bucket unchanged', async () => {
+		const large = Buffer.concat([Buffer.alloc(24 * 1024 * 1024, 10), Buffer.from('last line')]);
+		const result = await run(
+			{ source: 'binary', binaryPropertyName: 'data', options: { keepUpload: true } },
+			[{ json: {}, binary: { data: inlineBinary(large, 'large.txt', 'text/plain') } }],
+		);
+		expect(result.error).toBeUndefined();
+		const [item] = result.json('CI');
+		expect(item.text).toBe('last line');
+		expect(emulator().objects.get(String(item.objectKey))?.equals(large)).toBe(true);
+	});
+
 	it('keeps the upload when asked, under the chosen prefix', async () => {
 		const result = await run(
 			{ source: 'binary', binaryPropertyName: 'file', options: { keepUpload: true, keyPrefix: 'scans/' } },
