@@ -3,6 +3,7 @@
  * all 50 at once, each compared with the latency-bound ideal (items × latency / concurrency).
  */
 import { startEmulator } from '../emulator';
+import { emulatorCredential } from '../test/helpers/emulator-setup';
 import { runWorkflow } from '../test/helpers/n8n';
 import { disposeRuntime } from '../test/helpers/n8n-runtime/runtime';
 import { jsonItems, singleNodeWorkflow } from '../test/helpers/workflows';
@@ -12,14 +13,7 @@ const LATENCY_MS = 100;
 
 async function main(): Promise<void> {
 	const emulator = await startEmulator({ engine: 'text' });
-	const credential = {
-		secretId: emulator.options.secretId,
-		secretKey: emulator.options.secretKey,
-		bucket: emulator.options.bucket,
-		region: emulator.options.region,
-		cosEndpoint: emulator.cosUrl,
-		ciEndpoint: emulator.ciUrl,
-	};
+	const credential = emulatorCredential(emulator);
 	for (let index = 0; index < ITEMS; index++) emulator.objects.set(`bench/${index}.txt`, Buffer.from(`item ${index}`));
 	const items = jsonItems(ITEMS, (index) => ({ key: `bench/${index}.txt` }));
 	const run = async (itemsAtOnce: number) => {

@@ -7,6 +7,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 
 import { startEmulator } from '../emulator';
+import { emulatorCredential } from '../test/helpers/emulator-setup';
 import { inlineBinary, runWorkflow, testCredential } from '../test/helpers/n8n';
 import { disposeRuntime } from '../test/helpers/n8n-runtime/runtime';
 
@@ -15,14 +16,7 @@ const root = join(__dirname, '..');
 async function main(): Promise<void> {
 	const emulator = await startEmulator();
 	try {
-		const credential = {
-			secretId: emulator.options.secretId,
-			secretKey: emulator.options.secretKey,
-			bucket: emulator.options.bucket,
-			region: emulator.options.region,
-			cosEndpoint: emulator.cosUrl,
-			ciEndpoint: emulator.ciUrl,
-		};
+		const credential = emulatorCredential(emulator);
 		console.log(`Emulator: COS ${emulator.cosUrl}, CI ${emulator.ciUrl}, bucket ${credential.bucket}`);
 
 		const test = await testCredential('tencentCloudInfiniteApi', credential);

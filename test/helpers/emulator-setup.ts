@@ -2,6 +2,19 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator';
 
+/** Credential data for the package's credential, pointing at an emulator. */
+export function emulatorCredential(emulator: Emulator, overrides: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject {
+	return {
+		secretId: emulator.options.secretId,
+		secretKey: emulator.options.secretKey,
+		bucket: emulator.options.bucket,
+		region: emulator.options.region,
+		cosEndpoint: emulator.cosUrl,
+		ciEndpoint: emulator.ciUrl,
+		...overrides,
+	};
+}
+
 /** Starts an emulator for a test file and closes it afterwards; `reset()` between tests. */
 export function useEmulator(options: EmulatorOptions = {}): { emulator: () => Emulator; credential: (overrides?: ICredentialDataDecryptedObject) => ICredentialDataDecryptedObject } {
 	let emulator: Emulator | undefined;
@@ -16,14 +29,6 @@ export function useEmulator(options: EmulatorOptions = {}): { emulator: () => Em
 	};
 	return {
 		emulator: get,
-		credential: (overrides = {}) => ({
-			secretId: get().options.secretId,
-			secretKey: get().options.secretKey,
-			bucket: get().options.bucket,
-			region: get().options.region,
-			cosEndpoint: get().cosUrl,
-			ciEndpoint: get().ciUrl,
-			...overrides,
-		}),
+		credential: (overrides = {}) => emulatorCredential(get(), overrides),
 	};
 }

@@ -2,6 +2,7 @@ import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeExecutionDat
 
 import { ciRequest } from '../transport/request';
 import { inputBinary, uploadBinary } from './binary';
+import { simplifyProperty } from './properties';
 import { callbackProperty, callbackXml, checkJobLevel, checkUserData, simplifyJob, waitForJob, type JobTag } from './jobs';
 import { checkObjectKey, checkPositiveInteger, invalid } from './validate';
 
@@ -48,14 +49,7 @@ export function submitProperties(displayOptions: IDisplayOptions): { input: INod
 			displayOptions,
 			description: 'Whether to wait until the job has finished and output its result, instead of the submitted job',
 		},
-		{
-			displayName: 'Simplify',
-			name: 'simplify',
-			type: 'boolean',
-			default: true,
-			displayOptions,
-			description: 'Whether to return a simplified job instead of the whole JobsDetail of the service',
-		},
+		simplifyProperty(displayOptions, 'the whole JobsDetail of the service'),
 		{
 			displayName: 'Options',
 			name: 'options',

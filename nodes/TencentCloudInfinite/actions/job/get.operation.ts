@@ -1,6 +1,7 @@
 import type { IDisplayOptions, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { processItems } from '../../helpers/items';
+import { simplifyProperty } from '../../helpers/properties';
 import { describeJobs, simplifyJob } from '../../helpers/jobs';
 import { invalid } from '../../helpers/validate';
 
@@ -17,14 +18,7 @@ export const description: INodeProperties[] = [
 		displayOptions,
 		description: 'One job ID, or several separated by commas',
 	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		default: true,
-		displayOptions,
-		description: 'Whether to return a simplified job instead of the whole JobsDetail of the service',
-	},
+	simplifyProperty(displayOptions, 'the whole JobsDetail of the service'),
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {

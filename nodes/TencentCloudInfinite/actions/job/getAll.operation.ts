@@ -1,6 +1,7 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { processItems } from '../../helpers/items';
+import { returnAllProperties, simplifyProperty } from '../../helpers/properties';
 import { JOB_STATES, simplifyJob } from '../../helpers/jobs';
 import { invalid } from '../../helpers/validate';
 import { ciRequest } from '../../transport/request';
@@ -20,23 +21,7 @@ export const description: INodeProperties[] = [
 			{ name: 'Card Recognition', value: 'ImageLicenseRec' },
 		],
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		displayOptions,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		default: 50,
-		typeOptions: { minValue: 1 },
-		displayOptions: { show: { ...displayOptions.show, returnAll: [false] } },
-		description: 'Max number of results to return',
-	},
+	...returnAllProperties(displayOptions),
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -67,14 +52,7 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		default: true,
-		displayOptions,
-		description: 'Whether to return simplified jobs instead of the whole JobsDetail of the service',
-	},
+	simplifyProperty(displayOptions, 'the whole JobsDetail of the service'),
 ];
 
 /** CI wants `2026-01-31T08:00:00+0000`. */

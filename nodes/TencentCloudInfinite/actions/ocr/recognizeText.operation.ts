@@ -2,6 +2,7 @@ import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeExecutionDat
 
 import { deleteObject, inputBinary, uploadBinary } from '../../helpers/binary';
 import { mapConcurrently, processItems } from '../../helpers/items';
+import { simplifyProperty } from '../../helpers/properties';
 import { readRecognitionOptions, recognitionProperties, syncOcrQuery, TYPES_WITH_PDF, type RecognitionOptions } from '../../helpers/recognition';
 import { simplifyDetection, type SimplifiedDetection } from '../../helpers/simplify';
 import { checkHttpUrl, checkObjectKey, checkPositiveInteger, invalid, parsePageList } from '../../helpers/validate';
@@ -96,14 +97,7 @@ export const description: INodeProperties[] = [
 			{ name: 'One Merged Item', value: 'merged' },
 		],
 	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		default: true,
-		displayOptions,
-		description: 'Whether to return the text and lines only, instead of the whole response of the service',
-	},
+	simplifyProperty(displayOptions, 'the whole response of the service'),
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -1,29 +1,14 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { processItems } from '../../helpers/items';
+import { returnAllProperties } from '../../helpers/properties';
 import { listTemplates } from '../../helpers/templates';
 
 const displayOptions: IDisplayOptions = { show: { resource: ['template'], operation: ['getAll'] } };
 const PAGE_SIZE = 100;
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		displayOptions,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		default: 50,
-		typeOptions: { minValue: 1 },
-		displayOptions: { show: { ...displayOptions.show, returnAll: [false] } },
-		description: 'Max number of results to return',
-	},
+	...returnAllProperties(displayOptions),
 	{
 		displayName: 'Filters',
 		name: 'filters',
