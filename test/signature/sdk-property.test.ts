@@ -64,4 +64,18 @@ describe('signRequest against the official SDK signer (cos-nodejs-sdk-v5 COS.get
 		expect(actual).toContain('q-header-list=host;x-cos-meta-%c3%84&');
 		expect(actual).toContain('q-url-param-list=ci-process;detect-url;empty;mixed-case&');
 	});
+
+	it('sorts the signed pairs by raw name but the q-*-list names encoded, as the SDK does (PROTOCOL.md says encoded for both)', () => {
+		const input = { secretId: 'AKIDx', secretKey: 'k', method: 'GET', pathname: '/', query: { z: '1', 图: '2', '~a': '3' }, headers: {}, keyTime: '1;2' };
+		const expected = COS.getAuthorization({ SecretId: 'AKIDx', SecretKey: 'k', Method: 'GET', Pathname: '/', Query: input.query, Headers: {}, KeyTime: '1;2' });
+		expect(signRequest(input)).toBe(expected);
+		expect(expected).toContain('q-url-param-list=%e5%9b%be;z;~a&');
+		// Signing the pairs in the encoded order instead gives a different signature.
+		const { createHash, createHmac } = require('crypto') as typeof import('crypto');
+		const encodedOrder = ['%e5%9b%be=2', 'z=1', '~a=3'].join('&');
+		const httpString = ['get', '/', encodedOrder, '', ''].join('\n');
+		const stringToSign = ['sha1', '1;2', createHash('sha1').update(httpString).digest('hex'), ''].join('\n');
+		const wrong = createHmac('sha1', createHmac('sha1', 'k').update('1;2').digest('hex')).update(stringToSign).digest('hex');
+		expect(expected).not.toContain(wrong);
+	});
 });
