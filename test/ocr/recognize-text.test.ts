@@ -215,4 +215,11 @@ describe('bad input is refused before any request', () => {
 		expect(result.error?.message).toMatch(message);
 		expect(emulator().requests).toHaveLength(0);
 	});
+
+	it('refuses a PDF binary while PDF Pages is off, before uploading it', async () => {
+		const result = await run({ source: 'binary', binaryPropertyName: 'data' }, [{ json: {}, binary: { data: inlineBinary(makePdf([['x']]), 'scan.pdf', 'application/pdf') } }]);
+		expect(result.error?.message).toBe('"PDF Pages" is "Not a PDF", but scan.pdf is a PDF');
+		expect(result.error?.description).toBe('Choose One Page, Pages or Ranges, or All Pages');
+		expect(emulator().requests).toHaveLength(0);
+	});
 });

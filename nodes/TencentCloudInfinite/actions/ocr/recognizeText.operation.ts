@@ -258,6 +258,16 @@ async function recognizeItem(context: IExecuteFunctions, itemIndex: number, limi
 		target = { path: `/${key}`, query: {}, source: { objectKey: key } };
 	} else {
 		const binary = inputBinary(context, itemIndex, context.getNodeParameter('binaryPropertyName', itemIndex) as string);
+		if (binary.mimeType === 'application/pdf' && pdf.mode === 'off') {
+			throw invalid(
+				node,
+				itemIndex,
+				`"PDF Pages" is "Not a PDF", but ${binary.fileName ?? 'the file'} is a PDF`,
+				TYPES_WITH_PDF.includes(recognition.type)
+					? 'Choose One Page, Pages or Ranges, or All Pages'
+					: 'PDFs can be read with the General or Fast recognition types: choose one of them, then the pages',
+			);
+		}
 		uploadedKey = await uploadBinary(context, itemIndex, binary, String(options.keyPrefix ?? 'n8n-ocr-uploads/'));
 		target = { path: `/${uploadedKey}`, query: {}, source: { objectKey: uploadedKey, fileName: binary.fileName ?? null } };
 	}
