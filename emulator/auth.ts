@@ -24,6 +24,10 @@ export interface SignedRequest {
 	headers: IncomingHttpHeaders;
 }
 
+/** Headers the SDK's signer takes into a signature (sdk/util.js), besides x-cos-* and x-ci-*. */
+const SIGNABLE = ['cache-control', 'content-disposition', 'content-encoding', 'content-length', 'content-md5', 'content-type', 'expect', 'expires', 'host', 'if-match', 'if-modified-since', 'if-none-match', 'if-unmodified-since', 'origin', 'range', 'transfer-encoding', 'pic-operations'];
+const signable = (name: string) => name.includes('x-cos-') || name.includes('x-ci-') || SIGNABLE.includes(name);
+
 const REQUIRED = ['q-sign-algorithm', 'q-ak', 'q-sign-time', 'q-key-time', 'q-header-list', 'q-url-param-list', 'q-signature'];
 
 function camSafeUrlEncode(value: string): string {
@@ -45,14 +49,14 @@ function headerValue(headers: IncomingHttpHeaders, name: string): string | undef
 }
 
 /** The HttpString / StringToSign the service shows in SignatureDoesNotMatch, computed as the SDK does. */
-function stringsToSign(request: SignedRequest, query: Record<string, string>, headers: Record<string, string>, keyTime: string) {
+function stringsToSign(request: SignedRequest, query: Record<string, string>, headers: Record<string, string>, signTime: string) {
 	const pairs = (entries: Record<string, string>) =>
 		Object.keys(entries)
 			.sort((a, b) => (a.toLowerCase() > b.toLowerCase() ? 1 : a.toLowerCase() < b.toLowerCase() ? -1 : 0))
 			.map((key) => `${camSafeUrlEncode(key).toLowerCase()}=${camSafeUrlEncode(entries[key])}`)
 			.join('&');
 	const formatString = [request.method.toLowerCase(), request.pathname, pairs(query), pairs(headers), ''].join('\n');
-	const stringToSign = ['sha1', keyTime, createHash('sha1').update(formatString).digest('hex'), ''].join('\n');
+	const stringToSign = ['sha1', signTime, createHash('sha1').update(formatString).digest('hex'), ''].join('\n');
 	return { formatString, stringToSign };
 }
 
@@ -92,7 +96,13 @@ export function verifyRequest(request: SignedRequest, settings: AuthSettings): v
 
 	const signedHeaderNames = fields['q-header-list'].split(';').filter(Boolean);
 	const headers: Record<string, string> = {};
-	for (const name of signedHeaderNames) headers[name] = headerValue(request.headers, name) ?? '';
+	const problems: string[] = [];
+	for (const name of signedHeaderNames) {
+		const value = headerValue(request.headers, name);
+		if (value === undefined) problems.push(`q-header-list names ${name}, which the request does not carry`);
+		else if (!signable(name)) problems.push(`${name} cannot be signed (only host, content-*, x-cos-*, x-ci-* and a few standard headers)`);
+		else headers[name] = value;
+	}
 	const signedParamNames = new Set(fields['q-url-param-list'].split(';').filter(Boolean));
 	const query: Record<string, string> = {};
 	for (const [key, value] of Object.entries(request.query)) {
@@ -109,10 +119,13 @@ export function verifyRequest(request: SignedRequest, settings: AuthSettings): v
 		KeyTime: fields['q-key-time'],
 	});
 	const expectedSignature = parseAuthorization(expected)['q-signature'];
-	const listsMatch = Object.keys(query).length === signedParamNames.size;
-	if (!listsMatch || !sameText(expectedSignature, fields['q-signature'])) {
-		const { formatString, stringToSign } = stringsToSign(request, query, headers, fields['q-key-time']);
-		throw new ServiceError(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.', {
+	for (const name of signedParamNames) {
+		if (!Object.keys(query).some((key) => camSafeUrlEncode(key).toLowerCase() === name)) problems.push(`q-url-param-list names ${name}, which the query string does not carry`);
+	}
+	if (problems.length > 0 || !sameText(expectedSignature, fields['q-signature'])) {
+		const { formatString, stringToSign } = stringsToSign(request, query, headers, fields['q-sign-time']);
+		const hint = problems.length > 0 ? ` (${problems.join('; ')})` : '';
+		throw new ServiceError(403, 'SignatureDoesNotMatch', `The request signature we calculated does not match the signature you provided. Check your key and signing method.${hint}`, {
 			StringToSign: stringToSign,
 			FormatString: formatString,
 		});

@@ -1,10 +1,6 @@
-import { request as httpRequest } from 'http';
-import { request as httpsRequest } from 'https';
-
 import type { Job } from './jobs';
+import { callLoopback, loopbackUrl, pause } from './loopback';
 import { toXml, type XmlObject, type XmlValue } from './xml';
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i;
 
 /** JSON callbacks carry every value as a string, as the service's do. */
 function asStrings(value: XmlValue): unknown {
@@ -22,41 +18,29 @@ export function callbackBody(job: Job): { contentType: string; body: string } {
 		: { contentType: 'application/xml', body: toXml('Response', content) };
 }
 
-function post(url: URL, contentType: string, body: string): Promise<number> {
-	const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-	return new Promise((resolve, reject) => {
-		const request = send(url, { method: 'POST', headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) }, timeout: 5000 }, (response) => {
-			response.resume();
-			response.on('end', () => resolve(response.statusCode ?? 0));
-		});
-		request.on('timeout', () => request.destroy(new Error('callback timed out')));
-		request.on('error', reject);
-		request.end(body);
-	});
-}
-
 /**
  * POSTs a finished job to its callback URL (loopback addresses only: nothing leaves the machine),
- * up to three tries; returns whether a 2xx answer came back.
+ * up to three tries (again only after a 5xx answer or a connection error); returns whether a 2xx
+ * answer came back. Stops when `signal` aborts (the emulator closed).
  */
-export async function deliverCallback(job: Job, log: (line: string) => void): Promise<boolean> {
+export async function deliverCallback(job: Job, log: (line: string) => void, signal: AbortSignal): Promise<boolean> {
 	if (!job.callback?.url) return false;
-	const url = new URL(job.callback.url);
-	if (!LOOPBACK.test(url.hostname)) {
-		log(`callback to ${url.host} not sent: the emulator only calls loopback addresses`);
+	const url = loopbackUrl(job.callback.url);
+	if (typeof url === 'string') {
+		log(`callback for ${String(job.detail.JobId)} not sent: ${url}`);
 		return false;
 	}
 	const { contentType, body } = callbackBody(job);
-	for (let attempt = 1; attempt <= 3; attempt++) {
+	for (let attempt = 1; attempt <= 3 && !signal.aborted; attempt++) {
 		try {
-			const status = await post(url, contentType, body);
+			const { status } = await callLoopback(url, { method: 'POST', headers: { 'content-type': contentType }, body, timeoutMs: 5000, maxBytes: 1024 * 1024, signal });
 			if (status >= 200 && status < 300) return true;
 			log(`callback for ${String(job.detail.JobId)} answered HTTP ${status} (try ${attempt})`);
 			if (status < 500) return false;
 		} catch (error) {
 			log(`callback for ${String(job.detail.JobId)} failed: ${(error as Error).message} (try ${attempt})`);
 		}
-		await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+		if (attempt < 3) await pause(200 * attempt, signal);
 	}
 	return false;
 }

@@ -70,17 +70,23 @@ export function cardResult(cardType: string, lines: RecognizedLine[], objectName
 				Name: found.name,
 				DetectedText: found.value,
 				Score: line.confidence,
-				Location: { Point: [`${x},${y}`, `${x + width},${y}`, `${x + width},${y + height}`, `${x},${y + height}`] },
+				// The seed's order: top-left, bottom-left, bottom-right, top-right.
+				Location: { Point: [`${x},${y}`, `${x},${y + height}`, `${x + width},${y + height}`, `${x + width},${y}`] },
 			},
 		];
 	});
 	return {
-		State: 'Success',
 		Code: 'Success',
+		State: 'Success',
 		Message: '',
 		InputObjectName: objectName,
 		InputObjectUrl: objectUrl,
 		Status: infos.length ? 1 : 0,
 		IdInfo: infos,
 	};
+}
+
+/** `ImageLicenseRecResult` of a card job that failed (missing or unreadable input, failJobs). */
+export function failedCardResult(code: string, message: string, objectName: string, objectUrl: string): XmlObject {
+	return { Code: code, State: 'Failed', Message: message, InputObjectName: objectName, InputObjectUrl: objectUrl, Status: 0 };
 }

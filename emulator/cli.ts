@@ -18,6 +18,13 @@ const HELP = `Local Tencent Cloud Infinite emulator (COS objects and sync OCR, C
   --verbose           one line per request on stderr
   --help              this text`;
 
+/** A whole number flag, within [0, max]; undefined when not given. */
+function whole(flag: string, value: string | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
+	if (value === undefined) return undefined;
+	if (!/^\d+$/.test(value) || Number(value) > max) throw new Error(`--${flag} must be a whole number from 0 to ${max}, not "${value}"`);
+	return Number(value);
+}
+
 async function main(): Promise<void> {
 	const { values } = parseArgs({
 		options: {
@@ -41,19 +48,20 @@ async function main(): Promise<void> {
 	}
 	const engine = values.engine ?? 'auto';
 	if (engine !== 'auto' && engine !== 'text') throw new Error('--engine must be auto or text');
+	const latencyMs = whole('latency-ms', values['latency-ms']);
 	const emulator = await startEmulator({
-		cosPort: Number(values['cos-port']),
-		ciPort: Number(values['ci-port']),
+		cosPort: whole('cos-port', values['cos-port'], 65535),
+		ciPort: whole('ci-port', values['ci-port'], 65535),
 		secretId: values['secret-id'],
 		secretKey: values['secret-key'],
 		sessionToken: values['session-token'],
 		bucket: values.bucket,
 		region: values.region,
-		jobDelayMs: values['job-delay-ms'] ? Number(values['job-delay-ms']) : undefined,
+		jobDelayMs: whole('job-delay-ms', values['job-delay-ms']),
 		engine,
 		verbose: values.verbose,
 	});
-	if (values['latency-ms']) emulator.setFaults({ latencyMs: Number(values['latency-ms']) });
+	if (latencyMs) emulator.setFaults({ latencyMs });
 	process.stderr.write(`emulator: COS ${emulator.cosUrl}, CI ${emulator.ciUrl}, bucket ${emulator.options.bucket}, region ${emulator.options.region}\n`);
 	console.log('ready');
 	const stop = () => void emulator.close().then(() => process.exit(0));

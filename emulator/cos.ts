@@ -1,9 +1,8 @@
 import { createHash } from 'crypto';
-import { get as httpGet } from 'http';
-import { get as httpsGet } from 'https';
 
 import { invalidArgument, ServiceError } from './errors';
 import { xmlAnswer, type Answer, type EmulatorRequest } from './http';
+import { callLoopback, loopbackUrl } from './loopback';
 import { textDetections, type OcrEngine } from './ocr';
 
 export const OCR_TYPES = ['general', 'accurate', 'efficient', 'fast', 'handwriting'];
@@ -14,11 +13,11 @@ export interface ObjectStore {
 	contentTypes: Map<string, string>;
 }
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i;
-
 function objectKey(request: EmulatorRequest): string {
 	return request.pathname.replace(/^\//, '');
 }
+
+const etag = (data: Buffer): string => `"${createHash('md5').update(data).digest('hex')}"`;
 
 function noSuchKey(): ServiceError {
 	return new ServiceError(404, 'NoSuchKey', 'The specified key does not exist.');
@@ -31,30 +30,37 @@ function booleanParam(query: Record<string, string>, name: string): boolean {
 	return value === 'true';
 }
 
-/** Downloads a detect-url; only loopback hosts are fetched, everything else is refused. */
-async function download(url: string): Promise<Buffer> {
-	let target: URL;
-	try {
-		target = new URL(url);
-	} catch {
-		throw invalidArgument('detect-url is not a valid URL.');
+const DOWNLOAD_TIMEOUT_MS = 10_000;
+const DOWNLOAD_MAX_BYTES = 50 * 1024 * 1024;
+
+/** The SDKs encode detect-url once; the doc's example encodes it three times: extra layers are peeled off. */
+function unwrapDetectUrl(value: string): string {
+	let url = value;
+	for (let i = 0; i < 3 && !/^https?:\/\//i.test(url) && /%[0-9a-f]{2}/i.test(url); i++) {
+		try {
+			url = decodeURIComponent(url);
+		} catch {
+			break;
+		}
 	}
-	if (target.protocol !== 'http:' && target.protocol !== 'https:') throw invalidArgument('detect-url must be an http or https URL.');
-	if (!LOOPBACK.test(target.hostname)) throw invalidArgument('The emulator fetches detect-url only from loopback addresses (127.0.0.1, localhost, ::1).');
-	const get = target.protocol === 'https:' ? httpsGet : httpGet;
-	return await new Promise<Buffer>((resolve, reject) => {
-		get(target, (response) => {
-			const chunks: Buffer[] = [];
-			response.on('data', (chunk: Buffer) => chunks.push(chunk));
-			response.on('end', () =>
-				response.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(invalidArgument(`detect-url answered HTTP ${response.statusCode}.`)),
-			);
-			response.on('error', reject);
-		}).on('error', (error) => reject(invalidArgument(`detect-url could not be downloaded: ${error.message}`)));
-	});
+	return url;
 }
 
-async function syncOcr(request: EmulatorRequest, store: ObjectStore, engine: OcrEngine): Promise<Answer> {
+/** Downloads a detect-url; only loopback hosts are fetched, everything else is refused. */
+async function download(detectUrl: string, signal: AbortSignal): Promise<Buffer> {
+	const url = loopbackUrl(unwrapDetectUrl(detectUrl));
+	if (typeof url === 'string') throw invalidArgument(`detect-url is refused: ${url}; the emulator downloads only from loopback addresses.`);
+	let answer;
+	try {
+		answer = await callLoopback(url, { method: 'GET', timeoutMs: DOWNLOAD_TIMEOUT_MS, maxBytes: DOWNLOAD_MAX_BYTES, signal });
+	} catch (error) {
+		throw invalidArgument(`detect-url could not be downloaded: ${(error as Error).message}.`);
+	}
+	if (answer.status < 200 || answer.status > 299) throw invalidArgument(`detect-url answered HTTP ${answer.status}.`);
+	return answer.body;
+}
+
+async function syncOcr(request: EmulatorRequest, store: ObjectStore, engine: OcrEngine, signal: AbortSignal): Promise<Answer> {
 	const { query } = request;
 	const type = query.type || 'general';
 	if (!OCR_TYPES.includes(type)) throw invalidArgument(`type "${type}" is not one of ${OCR_TYPES.join(', ')}.`);
@@ -69,13 +75,13 @@ async function syncOcr(request: EmulatorRequest, store: ObjectStore, engine: Ocr
 
 	let data: Buffer;
 	if (query['detect-url'] !== undefined) {
-		data = await download(query['detect-url']);
+		data = await download(query['detect-url'], signal);
 	} else {
 		const stored = store.objects.get(objectKey(request));
 		if (!stored) throw noSuchKey();
 		data = stored;
 	}
-	const recognition = await engine.recognize(data, { pdf, page: Number(pageText) });
+	const recognition = await engine.recognize(data, { pdf, page: Number(pageText), type });
 	return xmlAnswer('Response', {
 		TextDetections: textDetections(recognition.lines, {
 			words: isWord && (type === 'general' || type === 'accurate'),
@@ -89,21 +95,25 @@ async function syncOcr(request: EmulatorRequest, store: ObjectStore, engine: Ocr
 }
 
 /** The COS host: objects (PUT, GET, HEAD, DELETE) and the synchronous `ci-process=OCR` request. */
-export async function handleCos(request: EmulatorRequest, store: ObjectStore, engine: OcrEngine): Promise<Answer> {
+export async function handleCos(request: EmulatorRequest, store: ObjectStore, engine: OcrEngine, signal: AbortSignal): Promise<Answer> {
 	const key = objectKey(request);
 	if (request.method === 'GET' && request.query['ci-process'] !== undefined) {
 		if (request.query['ci-process'] !== 'OCR') throw invalidArgument(`ci-process "${request.query['ci-process']}" is not supported by the emulator.`);
 		if (!key && request.query['detect-url'] === undefined) throw invalidArgument('Give an object key in the path or a detect-url.');
-		return await syncOcr(request, store, engine);
+		return await syncOcr(request, store, engine, signal);
 	}
 	if (!key) throw invalidArgument('The emulator serves objects only: give an object key.');
 	switch (request.method) {
 		case 'PUT': {
 			const declared = request.headers['content-length'];
 			if (declared !== undefined && Number(declared) !== request.body.length) throw invalidArgument('The body does not match Content-Length.');
+			const md5 = request.headers['content-md5'];
+			if (md5 !== undefined && md5 !== createHash('md5').update(request.body).digest('base64')) {
+				throw new ServiceError(400, 'BadDigest', 'The Content-MD5 you specified did not match what we received.');
+			}
 			store.objects.set(key, request.body);
 			store.contentTypes.set(key, String(request.headers['content-type'] ?? 'application/octet-stream'));
-			return { status: 200, headers: { etag: `"${createHash('md5').update(request.body).digest('hex')}"` } };
+			return { status: 200, headers: { etag: etag(request.body) } };
 		}
 		case 'GET':
 		case 'HEAD': {
@@ -111,7 +121,7 @@ export async function handleCos(request: EmulatorRequest, store: ObjectStore, en
 			if (!data) throw noSuchKey();
 			return {
 				status: 200,
-				headers: { 'content-type': store.contentTypes.get(key) ?? 'application/octet-stream', 'content-length': String(data.length) },
+				headers: { 'content-type': store.contentTypes.get(key) ?? 'application/octet-stream', 'content-length': String(data.length), etag: etag(data) },
 				body: request.method === 'GET' ? data : undefined,
 			};
 		}

@@ -1,6 +1,6 @@
 import { randomBytes } from 'crypto';
 
-import { cardResult } from './card';
+import { cardResult, failedCardResult } from './card';
 import type { ObjectStore } from './cos';
 import { invalidArgument, notFound, ServiceError } from './errors';
 import { xmlAnswer, type Answer, type EmulatorRequest } from './http';
@@ -14,6 +14,14 @@ export interface Job {
 	state: string;
 	createdAt: number;
 	callback?: { url?: string; format: 'JSON' | 'XML'; type: 'Url' | 'TDMQ'; mq?: XmlObject };
+	/** OCR parameters in force, fixed at submission (the template's when TemplateId is given). */
+	ocrOptions?: XmlObject;
+}
+
+/** The object's URL on the emulator's COS port (InputObjectUrl), the key encoded as the SDKs do. */
+function objectUrl(cosUrl: string, key: string): string {
+	const encoded = encodeURIComponent(key).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%2F/g, '/');
+	return `${cosUrl}/${encoded}`;
 }
 
 export interface JobSettings {
@@ -127,11 +135,13 @@ export class Jobs {
 		const callback = checkCallback(body);
 
 		const jobId = `${tag === 'ImageOCR' ? 'a' : 'c'}${randomBytes(16).toString('hex')}`;
+		const template = operation.TemplateId === undefined ? undefined : this.templates.get(String(operation.TemplateId));
 		const job: Job = {
 			tag,
 			state: 'Submitted',
 			createdAt: Date.now(),
 			callback,
+			ocrOptions: tag === 'ImageOCR' ? { ...((template?.ImageOCR ?? operation.ImageOCR) as XmlObject) } : undefined,
 			detail: {
 				Code: 'Success',
 				Message: '',
@@ -170,13 +180,15 @@ export class Jobs {
 			const data = this.store.objects.get(object);
 			if (!data) throw new ServiceError(404, 'NoSuchKey', `The input object ${object} does not exist.`);
 			if (job.tag === 'ImageLicenseRec') {
-				const { lines } = await this.engine.recognize(data, { pdf: false, page: 1 });
+				// A card may be a PDF: its first page is read.
+				const { lines } = await this.engine.recognize(data, { pdf: true, page: 1 });
 				const cardType = String((operation.ImageLicenseRec as XmlObject).CardType);
-				operation.ImageLicenseRecResult = cardResult(cardType, lines, object, `${this.settings.cosUrl()}/${encodeURI(object)}`);
+				operation.ImageLicenseRecResult = cardResult(cardType, lines, object, objectUrl(this.settings.cosUrl(), object));
 			} else {
-				const options = (operation.ImageOCR ?? this.templates.get(String(operation.TemplateId))?.ImageOCR ?? {}) as XmlObject;
+				const options = job.ocrOptions ?? {};
 				const pdf = options.IsPdf === 'true';
-				const { lines, pageCount } = await this.engine.recognize(data, { pdf, page: Number(options.PdfPageNumber ?? 1) });
+				const type = String(options.Type ?? 'general');
+				const { lines, pageCount } = await this.engine.recognize(data, { pdf, page: Number(options.PdfPageNumber ?? 1), type });
 				operation.Detection = {
 					TextDetections: textDetections(lines, {
 						words: options.IsWord === 'true' && ['general', 'accurate'].includes(String(options.Type)),
@@ -192,6 +204,9 @@ export class Jobs {
 			job.state = 'Failed';
 			detail.Code = error instanceof ServiceError ? error.code : 'InternalError';
 			detail.Message = (error as Error).message;
+			if (job.tag === 'ImageLicenseRec') {
+				operation.ImageLicenseRecResult = failedCardResult(detail.Code, detail.Message, object, objectUrl(this.settings.cosUrl(), object));
+			}
 		}
 		detail.State = job.state;
 		detail.EndTime = ciTime();

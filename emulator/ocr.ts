@@ -67,6 +67,21 @@ function textLines(lines: string[]): RecognizedLine[] {
 		});
 }
 
+const unreadable = (detail: string) => new ServiceError(400, 'InvalidImage', `The file cannot be recognized: ${detail}`);
+
+/** The file as UTF-8 text lines; binary content (invalid UTF-8, control characters) is refused. */
+function utf8Lines(data: Buffer): string[] {
+	let text: string;
+	try {
+		text = new TextDecoder('utf-8', { fatal: true }).decode(data);
+	} catch {
+		throw unreadable('it is not a PNG, JPEG or PDF, and not UTF-8 text either.');
+	}
+	// eslint-disable-next-line no-control-regex
+	if (/[\x00-\x08\x0e-\x1f]/.test(text)) throw unreadable('it is not a PNG, JPEG or PDF, and it holds binary data.');
+	return text.replace(/^\uFEFF/, '').split('\n');
+}
+
 /**
  * Reads text from what it is given: PNG/JPEG through tesseract.js (English model from the
  * `@tesseract.js-data/eng` package, nothing downloaded), PDF pages from their content streams,
@@ -77,16 +92,23 @@ export class OcrEngine {
 
 	constructor(private readonly mode: 'auto' | 'text') {}
 
-	async recognize(data: Buffer, options: { pdf: boolean; page: number }): Promise<Recognition> {
+	/** `type`, when given, must allow PDFs (general or fast) for a PDF file. */
+	async recognize(data: Buffer, options: { pdf: boolean; page: number; type?: string }): Promise<Recognition> {
 		if (isPdf(data)) {
 			if (!options.pdf) throw invalidArgument('The file is a PDF: set ispdf=true (types general and fast) to recognize it.');
+			if (options.type !== undefined && options.type !== 'general' && options.type !== 'fast') {
+				throw invalidArgument(`PDF recognition is valid only when type is general or fast, not ${options.type}.`);
+			}
 			const pages = readPdfPages(data);
 			if (pages.length === 0) throw new ServiceError(400, 'InvalidImage', 'The PDF has no readable pages.');
 			if (options.page > pages.length) throw invalidArgument(`pdf-pagenumber ${options.page} is beyond the last page (${pages.length}).`);
 			return { lines: textLines(pages[options.page - 1]), pageCount: pages.length };
 		}
-		if (this.mode === 'auto' && isImage(data)) return { lines: await this.tesseract(data), pageCount: 0 };
-		return { lines: textLines(data.toString('utf8').split('\n')), pageCount: 0 };
+		if (isImage(data)) {
+			if (this.mode === 'text') throw unreadable("the emulator runs with engine 'text', which never reads PNG/JPEG images (use engine 'auto').");
+			return { lines: await this.tesseract(data), pageCount: 0 };
+		}
+		return { lines: textLines(utf8Lines(data)), pageCount: 0 };
 	}
 
 	private async tesseract(image: Buffer): Promise<RecognizedLine[]> {
@@ -95,14 +117,24 @@ export class OcrEngine {
 			const { createWorker } = require('tesseract.js') as { createWorker(lang: string, oem: number, options: object): Promise<TesseractWorker> };
 			// eslint-disable-next-line @typescript-eslint/no-require-imports
 			const eng = require('@tesseract.js-data/eng') as { langPath: string };
-			return await createWorker('eng', 1, { langPath: eng.langPath, gzip: true, cacheMethod: 'none' });
+			// Without an errorHandler, tesseract.js throws an unreadable image's error from its message
+			// listener, which kills the process; with one, recognize() rejects and the worker lives on.
+			return await createWorker('eng', 1, { langPath: eng.langPath, gzip: true, cacheMethod: 'none', errorHandler: () => undefined });
 		})();
-		const worker = await this.worker;
+		let worker: TesseractWorker;
+		try {
+			worker = await this.worker;
+		} catch (error) {
+			this.worker = undefined;
+			throw new ServiceError(500, 'InternalError', `The OCR engine could not start: ${String(error instanceof Error ? error.message : error)}`);
+		}
 		let blocks: TesseractBlock[] | null;
 		try {
 			({ blocks } = (await worker.recognize(image, {}, { blocks: true, text: false })).data);
 		} catch (error) {
-			throw new ServiceError(400, 'InvalidImage', `The image could not be read: ${(error as Error).message}`);
+			// tesseract.js rejects with a string such as "Error: Error attempting to read image."
+			const detail = String(error instanceof Error ? error.message : error).replace(/^(Error: )+/, '');
+			throw new ServiceError(400, 'InvalidImage', `The image could not be read: ${detail}`);
 		}
 		return (blocks ?? [])
 			.flatMap((block) => block.paragraphs.flatMap((paragraph) => paragraph.lines))
@@ -120,7 +152,12 @@ export class OcrEngine {
 	async close(): Promise<void> {
 		const worker = this.worker;
 		this.worker = undefined;
-		if (worker) await (await worker).terminate();
+		if (!worker) return;
+		try {
+			await (await worker).terminate();
+		} catch {
+			// It never started: nothing to stop.
+		}
 	}
 }
 

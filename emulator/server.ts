@@ -1,12 +1,14 @@
+import { setMaxListeners } from 'events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
 
 import { verifyRequest } from './auth';
-import { deliverCallback } from './callbacks';
+import { callbackBody, deliverCallback } from './callbacks';
 import { handleCos, type ObjectStore } from './cos';
 import { ServiceError } from './errors';
 import { errorAnswer, newRequestId, parseTarget, readBody, send, type Answer, type EmulatorRequest } from './http';
 import { Jobs, type Job } from './jobs';
+import { pause } from './loopback';
 import { OcrEngine } from './ocr';
 import { Templates } from './templates';
 import type { EmulatorOptions, EmulatorStats, Faults, RequestRecord, Service } from './types';
@@ -45,7 +47,8 @@ export class Emulator implements ObjectStore {
 	readonly objects = new Map<string, Buffer>();
 	readonly contentTypes = new Map<string, string>();
 	readonly requests: RequestRecord[] = [];
-	readonly mqMessages: Array<{ config: unknown; body: string }> = [];
+	/** TDMQ callbacks, recorded instead of sent: the body is in the job's CallBackFormat. */
+	readonly mqMessages: Array<{ jobId: string; config: unknown; format: 'JSON' | 'XML'; body: string }> = [];
 	stats: EmulatorStats = emptyStats();
 	cosUrl = '';
 	ciUrl = '';
@@ -56,6 +59,15 @@ export class Emulator implements ObjectStore {
 	private inFlight = 0;
 	private readonly engine: OcrEngine;
 	private readonly servers: Server[] = [];
+	/**
+	 * Aborted by close(): ends latency waits, detect-url downloads and callbacks in flight. Each of
+	 * those listens while it lasts, so there may be many at once (no listener limit).
+	 */
+	private readonly shutdown = (() => {
+		const controller = new AbortController();
+		setMaxListeners(0, controller.signal);
+		return controller;
+	})();
 
 	constructor(options: EmulatorOptions = {}) {
 		this.options = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
@@ -105,6 +117,7 @@ export class Emulator implements ObjectStore {
 	}
 
 	async close(): Promise<void> {
+		this.shutdown.abort();
 		this.jobs.clear();
 		await Promise.all(
 			this.servers.map(
@@ -118,8 +131,14 @@ export class Emulator implements ObjectStore {
 		await this.engine.close();
 	}
 
+	/** Per-request lines, with --verbose only. */
 	private log(line: string): void {
 		if (this.options.verbose) process.stderr.write(`emulator: ${line}\n`);
+	}
+
+	/** Callback failures and internal errors: always on stderr. */
+	private warn(line: string): void {
+		process.stderr.write(`emulator: ${line}\n`);
 	}
 
 	private serverNowSeconds(): number {
@@ -176,7 +195,11 @@ export class Emulator implements ObjectStore {
 			this.stats.requests++;
 			request.body = await readBody(incoming, BODY_LIMIT);
 			const hit = this.matches(request);
-			if (hit && this.faults.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.faults.latencyMs));
+			if (hit && this.faults.latencyMs) await pause(this.faults.latencyMs, this.shutdown.signal);
+			if (this.shutdown.signal.aborted) {
+				incoming.socket.destroy();
+				return;
+			}
 			const reset = hit && this.take('resetCount');
 			if (reset && this.faults.resetMode !== 'after') {
 				record.status = -1;
@@ -204,6 +227,12 @@ export class Emulator implements ObjectStore {
 		} catch (error) {
 			answer = errorAnswer(this.asServiceError(error), request);
 		}
+		if (truncate && (answer.body === undefined || answer.body.length === 0)) {
+			// Half of nothing is a complete answer: an empty body is cut by dropping the connection.
+			record.status = -1;
+			incoming.socket.destroy();
+			return;
+		}
 		record.status = answer.status;
 		this.log(`${service} ${request.method} ${request.pathname} -> ${answer.status}`);
 		send(response, answer, common, truncate);
@@ -213,12 +242,12 @@ export class Emulator implements ObjectStore {
 		if (error instanceof ServiceError) return error;
 		if (error instanceof BadXml) return new ServiceError(400, 'MalformedXML', error.message);
 		if (error instanceof URIError) return new ServiceError(400, 'InvalidURI', 'The request path or query is not valid percent-encoding.');
-		this.log(`internal error: ${(error as Error).stack ?? String(error)}`);
+		this.warn(`internal error: ${(error as Error).stack ?? String(error)}`);
 		return new ServiceError(500, 'InternalError', 'We encountered an internal error. Please try again.');
 	}
 
 	private async route(request: EmulatorRequest): Promise<Answer> {
-		if (request.service === 'cos') return await handleCos(request, this, this.engine);
+		if (request.service === 'cos') return await handleCos(request, this, this.engine, this.shutdown.signal);
 		if (request.pathname === '/template' || request.pathname.startsWith('/template/')) return this.templates.handle(request);
 		if (request.pathname === '/jobs' || request.pathname.startsWith('/jobs/')) return await this.jobs.handle(request);
 		throw new ServiceError(404, 'NoSuchResource', `${request.method} ${request.pathname} is not an API of this emulator.`);
@@ -226,11 +255,12 @@ export class Emulator implements ObjectStore {
 
 	private async jobFinished(job: Job): Promise<void> {
 		if (job.callback?.type === 'TDMQ') {
-			this.mqMessages.push({ config: job.callback.mq, body: JSON.stringify(job.detail) });
+			this.mqMessages.push({ jobId: String(job.detail.JobId), config: job.callback.mq, format: job.callback.format, body: callbackBody(job).body });
 			return;
 		}
 		if (!job.callback?.url) return;
-		const delivered = await deliverCallback(job, (line) => this.log(line));
+		const delivered = await deliverCallback(job, (line) => this.warn(line), this.shutdown.signal);
+		if (this.shutdown.signal.aborted) return;
 		if (delivered) this.stats.callbacksSent++;
 		else this.stats.callbacksFailed++;
 	}

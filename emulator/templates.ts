@@ -16,8 +16,10 @@ export interface Template {
 	ImageOCR: XmlObject;
 }
 
-const NAME = /^[\p{L}\p{N}_\-*]{1,64}$/u;
+/** The seed: Chinese, English letters, digits, `_`, `-` and `*`, at most 64 characters. */
+const NAME = /^[\p{Script=Han}A-Za-z0-9_\-*]{1,64}$/u;
 const BOOLEAN_FIELDS = ['IsPdf', 'IsWord', 'EnableWordPolygon'];
+const IMAGE_OCR_FIELDS = ['Type', 'LanguageType', 'IsPdf', 'PdfPageNumber', 'IsWord', 'EnableWordPolygon'];
 
 /** CI's time format, in China time: `2020-08-05T11:35:24+0800`. */
 export function ciTime(date = new Date()): string {
@@ -30,23 +32,30 @@ export function checkImageOcr(value: XmlValue, where: string): XmlObject {
 	if (!value || typeof value !== 'object' || Array.isArray(value) || Object.keys(value).length === 0) {
 		throw invalidArgument(`${where} must hold at least one parameter.`);
 	}
-	const type = textOf(value.Type) ?? 'general';
+	const unknown = Object.keys(value).find((name) => !IMAGE_OCR_FIELDS.includes(name));
+	if (unknown) throw invalidArgument(`${where}.${unknown} is not a parameter (${IMAGE_OCR_FIELDS.join(', ')}).`);
+	// An empty element counts as absent: the default applies.
+	const given = (name: string): string | undefined => textOf(value[name]) || undefined;
+	if (IMAGE_OCR_FIELDS.every((name) => given(name) === undefined)) {
+		throw invalidArgument(`${where} must hold at least one parameter; they cannot all be empty.`);
+	}
+	const type = given('Type') ?? 'general';
 	if (!OCR_TYPES.includes(type)) throw invalidArgument(`${where}.Type "${type}" is not one of ${OCR_TYPES.join(', ')}.`);
-	const language = textOf(value.LanguageType) ?? 'zh';
+	const language = given('LanguageType') ?? 'zh';
 	if (!LANGUAGES.includes(language)) throw invalidArgument(`${where}.LanguageType "${language}" is not supported.`);
 	for (const field of BOOLEAN_FIELDS) {
-		const text = textOf(value[field]);
+		const text = given(field);
 		if (text !== undefined && text !== 'true' && text !== 'false') throw invalidArgument(`${where}.${field} must be true or false.`);
 	}
-	const page = textOf(value.PdfPageNumber) ?? '1';
+	const page = given('PdfPageNumber') ?? '1';
 	if (!/^[1-9]\d*$/.test(page)) throw invalidArgument(`${where}.PdfPageNumber must be a whole number from 1.`);
 	return {
 		Type: type,
 		LanguageType: language,
-		IsPdf: textOf(value.IsPdf) ?? 'false',
+		IsPdf: given('IsPdf') ?? 'false',
 		PdfPageNumber: page,
-		IsWord: textOf(value.IsWord) ?? 'false',
-		EnableWordPolygon: textOf(value.EnableWordPolygon) ?? 'false',
+		IsWord: given('IsWord') ?? 'false',
+		EnableWordPolygon: given('EnableWordPolygon') ?? 'false',
 	};
 }
 
@@ -55,7 +64,7 @@ function readTemplateRequest(body: Buffer): { name: string; imageOcr: XmlObject 
 	if (!request) throw invalidArgument('The body must be a <Request> document.');
 	if (textOf(child(request, 'Tag')) !== 'ImageOCR') throw invalidArgument('Request.Tag must be ImageOCR.');
 	const name = textOf(child(request, 'Name')) ?? '';
-	if (!NAME.test(name)) throw invalidArgument('Request.Name must be 1 to 64 letters, digits, _, - or *.');
+	if (!NAME.test(name)) throw invalidArgument('Request.Name must be 1 to 64 Chinese characters, English letters, digits, _, - or *.');
 	return { name, imageOcr: checkImageOcr(child(request, 'ImageOCR'), 'Request.ImageOCR') };
 }
 

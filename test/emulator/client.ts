@@ -1,0 +1,98 @@
+/**
+ * A small client for the emulator tests: requests signed by the official SDK's signer
+ * (cos-nodejs-sdk-v5), never by this package's code, and answers read with fast-xml-parser.
+ */
+import { request as httpRequest } from 'http';
+
+import { XMLParser } from 'fast-xml-parser';
+
+import type { Emulator } from '../../emulator';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const COS = require('cos-nodejs-sdk-v5') as { getAuthorization(options: Record<string, unknown>): string };
+
+export interface Reply {
+	status: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: Buffer;
+	text: string;
+}
+
+export interface SendOptions {
+	query?: Record<string, string>;
+	body?: string | Buffer;
+	headers?: Record<string, string>;
+	/** Headers sent after signing (not signed), e.g. a session token. */
+	unsignedHeaders?: Record<string, string>;
+}
+
+/** Path as the SDKs put it on the wire: cam-safe encoded, `/` kept. */
+export function encodeKey(key: string): string {
+	return encodeURIComponent(key).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%2F/g, '/');
+}
+
+/** Sends `method /key` to the emulator's COS or CI port, signed with its credentials. */
+export async function send(emulator: Emulator, service: 'cos' | 'ci', method: string, key: string, options: SendOptions = {}): Promise<Reply> {
+	const base = service === 'cos' ? emulator.cosUrl : emulator.ciUrl;
+	const url = new URL(base);
+	const query = options.query ?? {};
+	const search = Object.entries(query)
+		.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+		.join('&');
+	const body = options.body === undefined ? undefined : Buffer.from(options.body);
+	const headers: Record<string, string> = { host: url.host, ...options.headers };
+	if (body) headers['content-length'] = String(body.length);
+	const now = Math.floor(Date.now() / 1000);
+	headers.authorization = COS.getAuthorization({
+		SecretId: emulator.options.secretId,
+		SecretKey: emulator.options.secretKey,
+		Method: method,
+		Pathname: `/${key}`,
+		Query: query,
+		Headers: headers,
+		KeyTime: `${now - 1};${now + 900}`,
+	});
+	Object.assign(headers, options.unsignedHeaders);
+	return await new Promise((resolve, reject) => {
+		const req = httpRequest(`${base}/${encodeKey(key)}${search ? `?${search}` : ''}`, { method, headers, agent: false }, (res) => {
+			const chunks: Buffer[] = [];
+			res.on('data', (chunk: Buffer) => chunks.push(chunk));
+			res.on('end', () => {
+				const data = Buffer.concat(chunks);
+				resolve({ status: res.statusCode ?? 0, headers: res.headers, body: data, text: data.toString('utf8') });
+			});
+			res.on('error', reject);
+			res.on('close', () => (res.complete ? undefined : reject(new Error('aborted'))));
+		});
+		req.on('error', reject);
+		req.end(body);
+	});
+}
+
+/** Repeated nodes always come out as arrays, as a careful client reads them. */
+const REPEATED = ['JobsDetail', 'TextDetections', 'Polygon', 'Words', 'WordCoordinate', 'WordPolygon', 'IdInfo', 'Point', 'TemplateList', 'NonExistJobIds'];
+const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, isArray: (name) => REPEATED.includes(name) });
+
+// Parsed XML is loosely typed on purpose: the tests assert its shape.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Xml = any;
+
+/** The document's root element (`Response`, `Error`, ...). */
+export function xml(reply: Reply | string, root = 'Response'): Xml {
+	const parsed = parser.parse(typeof reply === 'string' ? reply : reply.text) as Record<string, Xml>;
+	return parsed[root];
+}
+
+/** `<Error><Code>` of an answer, undefined when it is not an error. */
+export function errorCode(reply: Reply): string | undefined {
+	return xml(reply, 'Error')?.Code as string | undefined;
+}
+
+/** Polls `check` every 20 ms for up to `ms`. */
+export async function until(check: () => boolean, ms = 5000): Promise<void> {
+	const deadline = Date.now() + ms;
+	while (!check()) {
+		if (Date.now() > deadline) throw new Error('condition not reached in time');
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+}
