@@ -203,5 +203,6 @@ async function receive(context: IWebhookFunctions): Promise<IWebhookResponseData
 
 	const simplify = context.getNodeParameter('simplify', true) as boolean;
 	const items = fresh.map((job) => ({ json: simplify ? simplifyJob(job) : { EventName: callback.eventName, JobsDetail: job } }));
-	return { workflowData: [items] };
+	// An explicit answer: without one, n8n answers an "onReceived" webhook with its responseData setting's name.
+	return { workflowData: [items], webhookResponse: { status: 'accepted', jobs: items.length } };
 }
