@@ -273,7 +273,9 @@ describe('callbacks', () => {
 		const event = xml(received[0].body);
 		expect(event.EventName).toBe('TaskFinish');
 		expect(event.JobsDetail[0]).toMatchObject({ JobId: jobId, State: 'Success', Operation: { Detection: { TextDetections: [{ DetectedText: 'callback text' }] } } });
-		expect(emulator.stats.callbacksSent).toBe(1);
+		// The sender counts the delivery once the receiver's answer is read, just after the receiver saw the body.
+		await until(() => emulator.stats.callbacksSent === 1);
+		expect(emulator.stats.callbacksFailed).toBe(0);
 	});
 
 	it('posts JSON when CallBackFormat is JSON', async () => {
@@ -281,6 +283,7 @@ describe('callbacks', () => {
 		await until(() => received.length === 1);
 		expect(received[0].headers['content-type']).toBe('application/json');
 		expect(JSON.parse(received[0].body)).toMatchObject({ EventName: 'TaskFinish', JobsDetail: { JobId: jobId, State: 'Success' } });
+		await until(() => emulator.stats.callbacksSent === 1);
 	});
 
 	it('tries three times when the receiver answers 5xx, then counts a failure', async () => {
