@@ -203,6 +203,7 @@ async function receive(context: IWebhookFunctions): Promise<IWebhookResponseData
 
 	const simplify = context.getNodeParameter('simplify', true) as boolean;
 	const items = fresh.map((job) => ({ json: simplify ? simplifyJob(job) : { EventName: callback.eventName, JobsDetail: job } }));
-	// An explicit answer: without one, n8n answers an "onReceived" webhook with its responseData setting's name.
-	return { workflowData: [items], webhookResponse: { status: 'accepted', jobs: items.length } };
+	// n8n ignores `webhookResponse` when a workflow starts, so the node answers itself.
+	answer(context, 200, { status: 'accepted', jobs: items.length });
+	return { workflowData: [items], noWebhookResponse: true };
 }

@@ -90,13 +90,12 @@ export async function startTriggerServer(options: {
 			const context = new WebhookContext(workflow, workflow.getNode('Trigger')!, additionalData, 'webhook', webhookData, [], null);
 			try {
 				const result = await nodeType.webhook!.call(context);
-				if (result.workflowData) {
-					executions.push(result.workflowData[0]);
+				if (result.workflowData) executions.push(result.workflowData[0]);
+				if (!result.noWebhookResponse) {
+					// n8n's "onReceived" answer: `webhookResponse` only when no workflow starts.
+					const body = result.workflowData ? { message: 'Workflow was started' } : (result.webhookResponse ?? {});
 					response.writeHead(200, { 'content-type': 'application/json' });
-					response.end(JSON.stringify({ message: 'Workflow was started' }));
-				} else if (!result.noWebhookResponse) {
-					response.writeHead(200, { 'content-type': 'application/json' });
-					response.end(JSON.stringify(result.webhookResponse ?? {}));
+					response.end(JSON.stringify(body));
 				}
 			} catch (error) {
 				response.writeHead(500, { 'content-type': 'application/json' });
