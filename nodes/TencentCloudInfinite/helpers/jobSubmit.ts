@@ -2,7 +2,7 @@ import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeExecutionDat
 
 import { ciRequest } from '../transport/request';
 import { inputBinary, uploadBinary } from './binary';
-import { simplifyProperty } from './properties';
+import { requestTimeoutOption, simplifyProperty } from './properties';
 import { callbackProperty, callbackXml, checkJobLevel, checkUserData, simplifyJob, waitForJob, type JobTag } from './jobs';
 import { checkObjectKey, checkPositiveInteger, invalid } from './validate';
 
@@ -78,6 +78,7 @@ export function submitProperties(displayOptions: IDisplayOptions): { input: INod
 					typeOptions: { minValue: 1 },
 					description: 'When waiting: the shortest time between two checks of the job; checks then slow down to every 30 seconds',
 				},
+				requestTimeoutOption,
 				{
 					displayName: 'Timeout (Seconds)',
 					name: 'timeout',

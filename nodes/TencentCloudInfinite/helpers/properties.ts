@@ -33,3 +33,13 @@ export function simplifyProperty(displayOptions: IDisplayOptions, instead: strin
 		description: `Whether to return a simplified version of the response instead of ${instead}`,
 	};
 }
+
+/** Read by the transport for every request of the item (see `requestTimeoutMs`). */
+export const requestTimeoutOption: INodeProperties = {
+	displayName: 'Request Timeout (Seconds)',
+	name: 'requestTimeout',
+	type: 'number',
+	default: 120,
+	typeOptions: { minValue: 1 },
+	description: 'How long to wait for the service to answer each request before the item fails',
+};

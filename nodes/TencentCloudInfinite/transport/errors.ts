@@ -67,12 +67,14 @@ const NETWORK_FAILURES: Record<string, string> = {
 /** A failure with no HTTP answer; built from the code alone so that no request header can leak. */
 export function networkError(
 	node: INode,
-	failure: { code: string; message: string; attempts: number; unsafeToRepeat: boolean },
+	failure: { code: string; message: string; attempts: number; unsafeToRepeat: boolean; timeoutSeconds?: number },
 	itemIndex?: number,
 ): NodeApiError {
 	const tries = failure.attempts > 1 ? ` after ${failure.attempts} attempts` : '';
 	// The code stays out of the message: n8n would swap a message naming it for its generic text.
-	const message = `Could not reach Tencent Cloud Infinite${tries}: ${NETWORK_FAILURES[failure.code] ?? 'the request failed'}`;
+	const timedOut = failure.code === 'ECONNABORTED' && failure.timeoutSeconds !== undefined;
+	const reason = timedOut ? `no answer within ${failure.timeoutSeconds} s (Request Timeout option)` : (NETWORK_FAILURES[failure.code] ?? 'the request failed');
+	const message = `Could not reach Tencent Cloud Infinite${tries}: ${reason}`;
 	const advice = failure.unsafeToRepeat
 		? 'The request may have reached the service before the connection broke, so it was not sent again: check (for a job, with Job › Get Many) before repeating it.'
 		: 'Check the network, any proxy, and the COS/CI endpoints of the credential.';

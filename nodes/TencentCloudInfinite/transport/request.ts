@@ -37,7 +37,6 @@ export interface CiRequest {
 	/** `xml` (default) parses the answer; `binary` returns its bytes. */
 	expect?: 'xml' | 'binary';
 	itemIndex?: number;
-	timeout?: number;
 }
 
 export interface CiResponse {
@@ -51,6 +50,25 @@ export interface CiResponse {
 }
 
 export const RETRY = { attempts: 3, baseDelayMs: 300 };
+/** The service's largest answers (a sync OCR of a dense page) are a few hundred KB; anything far past that is refused unread. */
+export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
+const DEFAULT_TIMEOUT_SECONDS = 120;
+
+/**
+ * The item's Request Timeout option when the operation has one, else the default. Only an
+ * execution context has items and options (webhooks and list searches use the default).
+ */
+function requestTimeoutSeconds(context: CiContext, itemIndex: number | undefined): number {
+	const execute = context as Partial<Pick<IExecuteFunctions, 'getNodeParameter' | 'getInputData'>>;
+	if (itemIndex === undefined || typeof execute.getInputData !== 'function' || typeof execute.getNodeParameter !== 'function') {
+		return DEFAULT_TIMEOUT_SECONDS;
+	}
+	const value = Number(execute.getNodeParameter('options.requestTimeout', itemIndex, DEFAULT_TIMEOUT_SECONDS));
+	if (!Number.isFinite(value) || value <= 0) {
+		throw new NodeOperationError(context.getNode(), `"Request Timeout (Seconds)" must be a number above 0, not ${value}`, { itemIndex });
+	}
+	return value;
+}
 
 // ERR_BAD_RESPONSE is axios's code for an answer cut off mid-body (HTTP status errors are handled here, not by axios).
 const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ERR_BAD_RESPONSE']);
@@ -85,6 +103,31 @@ function errorCode(error: unknown): string {
 		current = (current as { cause?: unknown }).cause;
 	}
 	return '';
+}
+
+class AnswerTooLarge extends Error {}
+
+/** Reads an answer body (a stream, or bytes from a test double) up to `MAX_ANSWER_BYTES`. */
+async function readAnswer(body: unknown, declaredLength: string | undefined): Promise<Buffer> {
+	if (Buffer.isBuffer(body)) return body;
+	if (!body || typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function') return Buffer.from(String(body ?? ''));
+	const stream = body as Readable;
+	if (Number(declaredLength) > MAX_ANSWER_BYTES) {
+		stream.destroy();
+		throw new AnswerTooLarge();
+	}
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of stream) {
+		const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+		size += bytes.length;
+		if (size > MAX_ANSWER_BYTES) {
+			stream.destroy();
+			throw new AnswerTooLarge();
+		}
+		chunks.push(bytes);
+	}
+	return Buffer.concat(chunks);
 }
 
 function errorDetails(statusCode: number, headers: Record<string, string>, text: string): CiErrorDetails {
@@ -134,7 +177,7 @@ export async function getAccount(context: CiContext, itemIndex?: number): Promis
 	}
 }
 
-async function requestOptions(account: Account, request: CiRequest): Promise<IHttpRequestOptions> {
+async function requestOptions(account: Account, request: CiRequest, timeoutMs: number): Promise<IHttpRequestOptions> {
 	const headers: Record<string, string> = { ...request.headers };
 	let body: IHttpRequestOptions['body'];
 	if (request.xml) {
@@ -150,11 +193,13 @@ async function requestOptions(account: Account, request: CiRequest): Promise<IHt
 		url: buildUrl(originOf(account, request.service), request.path, request.query),
 		headers,
 		body,
-		encoding: 'arraybuffer',
+		// A stream, so that the answer is read with a size limit instead of buffered whole by axios.
+		encoding: 'stream',
 		json: false,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		timeout: request.timeout,
+		// axios applies it to each wait for the socket, so a long upload that keeps moving is not cut.
+		timeout: timeoutMs,
 	};
 }
 
@@ -168,6 +213,7 @@ export async function ciRequest(this: CiContext, request: CiRequest): Promise<Ci
 	const node: INode = this.getNode();
 	const account = await getAccount(this, request.itemIndex);
 	const origin = originOf(account, request.service);
+	const timeoutSeconds = requestTimeoutSeconds(this, request.itemIndex);
 	let clockCorrected = false;
 
 	for (let attempt = 1; ; attempt++) {
@@ -177,7 +223,7 @@ export async function ciRequest(this: CiContext, request: CiRequest): Promise<Ci
 			response = await this.helpers.httpRequestWithAuthentication.call(
 				this as IExecuteFunctions,
 				CREDENTIAL_TYPE,
-				await requestOptions(account, request),
+				await requestOptions(account, request, timeoutSeconds * 1000),
 			);
 		} catch (error) {
 			const code = errorCode(error);
@@ -187,12 +233,29 @@ export async function ciRequest(this: CiContext, request: CiRequest): Promise<Ci
 				continue;
 			}
 			const message = error instanceof Error ? error.message : String(error);
-			throw networkError(node, { code, message, attempts: attempt, unsafeToRepeat: !isIdempotent(request.method) && !NOT_SENT_CODES.has(code) }, request.itemIndex);
+			const unsafeToRepeat = !isIdempotent(request.method) && !NOT_SENT_CODES.has(code);
+			throw networkError(node, { code, message, attempts: attempt, unsafeToRepeat, timeoutSeconds }, request.itemIndex);
 		}
 
 		const headers = headerMap(response.headers);
-		const raw = Buffer.isBuffer(response.body) ? response.body : Buffer.from(String(response.body ?? ''));
 		const requestId = headers['x-ci-request-id'] ?? headers['x-cos-request-id'];
+		let raw: Buffer;
+		try {
+			raw = await readAnswer(response.body, headers['content-length']);
+		} catch (error) {
+			if (error instanceof AnswerTooLarge) {
+				const message = `The answer is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MB, far more than the service sends; it was not read`;
+				throw ciApiError(node, { status: response.statusCode, code: 'ResponseTooLarge', message, requestId }, request.service, request.itemIndex);
+			}
+			// The connection broke while the body was arriving: a cut-off answer.
+			if (isIdempotent(request.method) && canRetry) {
+				await sleep(backoffMs(attempt));
+				continue;
+			}
+			const message = error instanceof Error ? error.message : String(error);
+			const unsafeToRepeat = !isIdempotent(request.method);
+			throw networkError(node, { code: 'ERR_BAD_RESPONSE', message, attempts: attempt, unsafeToRepeat, timeoutSeconds }, request.itemIndex);
+		}
 
 		if (response.statusCode < 300) {
 			const answer = { statusCode: response.statusCode, headers, requestId };

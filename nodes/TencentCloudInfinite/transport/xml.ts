@@ -16,7 +16,10 @@ const parser = new XMLParser({
 	ignorePiTags: true,
 	parseTagValue: false,
 	trimValues: true,
-	processEntities: true,
+	// Only the predefined XML entities and character references are decoded. Declared entities can
+	// never be expanded: a DOCTYPE (where they are declared) is refused before parsing, and these
+	// limits would stop one that got through at the first declaration.
+	processEntities: { enabled: true, maxEntityCount: 1, maxEntitySize: 1, maxExpansionDepth: 1 },
 	htmlEntities: true,
 	// No path strings: fast-xml-parser otherwise builds one per element (a fifth of parse time).
 	jPath: false,
@@ -38,7 +41,7 @@ export interface ParsedXml {
  * document cut short is an error rather than half a result.
  */
 export function parseXml(xml: string): ParsedXml {
-	if (/<!DOCTYPE/i.test(xml)) throw new XmlFormatError('XML with a DOCTYPE is not accepted');
+	if (/<!(?:DOCTYPE|ENTITY)/i.test(xml)) throw new XmlFormatError('XML with a DOCTYPE or entity declarations is not accepted');
 	let document: IDataObject | undefined;
 	let parseFailure = '';
 	try {

@@ -2,7 +2,7 @@ import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeExecutionDat
 
 import { deleteObject, inputBinary, uploadBinary } from '../../helpers/binary';
 import { mapConcurrently, processItems } from '../../helpers/items';
-import { simplifyProperty } from '../../helpers/properties';
+import { requestTimeoutOption, simplifyProperty } from '../../helpers/properties';
 import { readRecognitionOptions, recognitionProperties, syncOcrQuery, TYPES_WITH_PDF, type RecognitionOptions } from '../../helpers/recognition';
 import { simplifyDetection, type SimplifiedDetection } from '../../helpers/simplify';
 import { checkHttpUrl, checkObjectKey, checkPositiveInteger, invalid, parsePageList } from '../../helpers/validate';
@@ -128,6 +128,7 @@ export const description: INodeProperties[] = [
 				default: false,
 				description: 'Whether to output each recognized line as its own item',
 			},
+			requestTimeoutOption,
 			{
 				displayName: 'Upload Key Prefix',
 				name: 'keyPrefix',
@@ -285,6 +286,6 @@ async function recognizeItem(context: IExecuteFunctions, itemIndex: number, limi
 }
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const limit = (this.getNodeParameter('options.itemsAtOnce', 0, 5) as number) || 5;
+	const limit = checkPositiveInteger(this.getNode(), 0, Number(this.getNodeParameter('options.itemsAtOnce', 0, 5)), 'Items at Once');
 	return await processItems(this, limit, async (itemIndex) => await recognizeItem(this, itemIndex, limit));
 }
