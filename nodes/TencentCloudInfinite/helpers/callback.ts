@@ -30,6 +30,21 @@ function jobsOf(content: IDataObject): JobCallback | Rejection {
 	return { eventName: typeof content.EventName === 'string' ? content.EventName : '', jobs: jobs as IDataObject[] };
 }
 
+/** The nesting XML answers are held to (fast-xml-parser's limit); CI's own go about six deep. */
+const MAX_DEPTH = 100;
+
+/** Whether a parsed JSON value nests deeper than `limit`, found without recursion. */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+	const pending: Array<[unknown, number]> = [[value, 0]];
+	while (pending.length) {
+		const [current, depth] = pending.pop()!;
+		if (!current || typeof current !== 'object') continue;
+		if (depth >= limit) return true;
+		for (const child of Object.values(current)) pending.push([child, depth + 1]);
+	}
+	return false;
+}
+
 function readJson(text: string): IDataObject | Rejection {
 	let parsed: unknown;
 	try {
@@ -38,6 +53,7 @@ function readJson(text: string): IDataObject | Rejection {
 		return reject(400, 'The body is not valid JSON');
 	}
 	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return reject(400, 'The JSON body is not an object');
+	if (nestsDeeperThan(parsed, MAX_DEPTH)) return reject(400, `The JSON body nests deeper than ${MAX_DEPTH} levels`);
 	const body = parsed as IDataObject;
 	// Some senders wrap the callback in a Response object, as the XML form does.
 	const content = body.Response && typeof body.Response === 'object' && !body.JobsDetail ? (body.Response as IDataObject) : body;
