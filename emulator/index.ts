@@ -3,7 +3,7 @@ import type { EmulatorOptions } from './types';
 
 export { Emulator, DEFAULTS } from './server';
 export { makePdf } from './pdf';
-export type { EmulatorOptions, EmulatorStats, Faults, RequestRecord, Service } from './types';
+export type { EmulatorOptions, EmulatorStats, Faults, JobTimers, RequestRecord, Service } from './types';
 
 /** Starts the emulator's COS and CI servers on 127.0.0.1. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {

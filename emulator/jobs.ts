@@ -6,6 +6,7 @@ import { invalidArgument, notFound, ServiceError } from './errors';
 import { xmlAnswer, type Answer, type EmulatorRequest } from './http';
 import { textDetections, type OcrEngine } from './ocr';
 import { checkImageOcr, ciTime, type Templates } from './templates';
+import type { JobTimers } from './types';
 import { child, readXml, textOf, type XmlObject, type XmlValue } from './xml';
 
 export interface Job {
@@ -29,6 +30,7 @@ export interface JobSettings {
 	region: string;
 	cosUrl: () => string;
 	jobDelayMs: number;
+	timers: JobTimers;
 	failJobs: () => boolean;
 	onSubmit: () => void;
 	onFinish: (job: Job) => void;
@@ -93,7 +95,7 @@ function readPageToken(token: string): number {
 /** Jobs (`ImageOCR`, `ImageLicenseRec`) with a real lifecycle, on the CI host. */
 export class Jobs {
 	readonly byId = new Map<string, Job>();
-	private readonly timers = new Set<NodeJS.Timeout>();
+	private readonly timers = new Set<unknown>();
 	private readonly queueId = `p${randomBytes(16).toString('hex')}`;
 
 	constructor(
@@ -111,13 +113,13 @@ export class Jobs {
 	}
 
 	clear(): void {
-		for (const timer of this.timers) clearTimeout(timer);
+		for (const timer of this.timers) this.settings.timers.clearTimeout(timer);
 		this.timers.clear();
 		this.byId.clear();
 	}
 
 	private later(ms: number, action: () => void | Promise<void>): void {
-		const timer = setTimeout(() => {
+		const timer = this.settings.timers.setTimeout(() => {
 			this.timers.delete(timer);
 			void action();
 		}, ms);

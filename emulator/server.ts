@@ -25,6 +25,10 @@ export const DEFAULTS: Required<EmulatorOptions> = {
 	jobDelayMs: 500,
 	engine: 'auto',
 	verbose: false,
+	jobTimers: {
+		setTimeout: (action, ms) => setTimeout(action, ms),
+		clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+	},
 };
 
 const BODY_LIMIT = 1024 * 1024 * 1024;
@@ -79,6 +83,7 @@ export class Emulator implements ObjectStore {
 				region: this.options.region,
 				cosUrl: () => this.cosUrl,
 				jobDelayMs: this.options.jobDelayMs,
+				timers: this.options.jobTimers,
 				failJobs: () => this.faults.failJobs === true,
 				onSubmit: () => this.stats.jobsSubmitted++,
 				onFinish: (job) => void this.jobFinished(job),

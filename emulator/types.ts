@@ -15,6 +15,17 @@ export interface EmulatorOptions {
 	engine?: 'auto' | 'text';
 	/** Writes one line per request to stderr. */
 	verbose?: boolean;
+	/**
+	 * Timers that move jobs from Submitted to Running to their end (default: the real `setTimeout`
+	 * and `clearTimeout`). A benchmark passes an emulated clock's timers to let a job take 300 s
+	 * without waiting for it.
+	 */
+	jobTimers?: JobTimers;
+}
+
+export interface JobTimers {
+	setTimeout(action: () => void, ms: number): unknown;
+	clearTimeout(handle: unknown): void;
 }
 
 export type Service = 'cos' | 'ci';
