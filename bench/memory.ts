@@ -1,0 +1,80 @@
+/**
+ * 5. Memory: peak RSS growth of a fresh n8n process while Recognize Text uploads and recognizes a
+ * 200 MB binary that n8n keeps on disk (filesystem binary data mode). The emulator, which keeps
+ * the object in memory, runs in its own process.
+ */
+import { fork } from 'child_process';
+import { createWriteStream, mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import path from 'path';
+
+import { median, figure, type Figure } from './lib/figures';
+import type { RemoteEmulator } from './lib/remote-emulator';
+
+const FILE_MB = 200;
+const GOAL_MB = 64;
+const MB = 1024 * 1024;
+
+/** One line of text, then spaces: the emulator's text engine reads one line from it. */
+async function writeLargeFile(file: string): Promise<void> {
+	const out = createWriteStream(file);
+	const chunk = Buffer.alloc(MB, ' ');
+	const write = (data: Buffer | string) => new Promise<void>((resolve, reject) => out.write(data, (error) => (error ? reject(error) : resolve())));
+	await write('Scanned archive box 7\n');
+	for (let i = 0; i < FILE_MB; i++) await write(chunk);
+	await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+}
+
+interface Measurement {
+	baselineRss: number;
+	peakRss: number;
+	maxRss: number;
+	peakArrayBuffers: number;
+	ms: number;
+}
+
+function measureInChild(file: string, emulator: RemoteEmulator): Promise<Measurement> {
+	const child = fork(path.join(__dirname, 'memory-child.ts'), [], {
+		execArgv: [...process.execArgv, '--expose-gc'],
+		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+	});
+	return new Promise((resolve, reject) => {
+		child.once('message', (message: { result?: Measurement; error?: string }) =>
+			message.error ? reject(new Error(`memory child: ${message.error}`)) : resolve(message.result as Measurement),
+		);
+		child.once('exit', (code) => code !== 0 && reject(new Error(`memory child exited with ${code}`)));
+		child.send({ file, credential: emulator.credential() });
+	});
+}
+
+export async function memory(emulator: RemoteEmulator, quick = false): Promise<Figure[]> {
+	const folder = mkdtempSync(path.join(tmpdir(), 'bench-memory-'));
+	try {
+		const file = path.join(folder, 'large-scan.txt');
+		await writeLargeFile(file);
+		const growth: number[] = [];
+		const highWater: number[] = [];
+		const buffers: number[] = [];
+		for (let round = 0; round < (quick ? 1 : 3); round++) {
+			const m = await measureInChild(file, emulator);
+			growth.push((m.peakRss - m.baselineRss) / MB);
+			highWater.push((Math.max(m.maxRss, m.peakRss) - m.baselineRss) / MB);
+			buffers.push(m.peakArrayBuffers / MB);
+		}
+		const value = Math.max(median(growth), median(highWater));
+		return [
+			figure({
+				name: `memory, ${FILE_MB} MB binary uploaded and recognized`,
+				value,
+				unit: 'MB',
+				reference: FILE_MB,
+				goal: `<= ${GOAL_MB} MB`,
+				met: value <= GOAL_MB,
+				note: `peak RSS above the baseline (sampled every 2 ms, and the process's maxRSS), n8n filesystem binary mode; Buffers at most ${median(buffers).toFixed(0)} MB; reference: the file's size`,
+				rounds: highWater,
+			}),
+		];
+	} finally {
+		rmSync(folder, { recursive: true, force: true });
+	}
+}
