@@ -18,7 +18,7 @@ const sdkUtil = require('cos-nodejs-sdk-v5/sdk/util') as { xml2json(xml: string)
 
 const KEY = 'bench/invoice-400k.txt';
 const REQUESTS_PER_ROUND = 10;
-const ROUNDS = 7;
+const ROUNDS = 9;
 const QUERY = { 'ci-process': 'OCR', type: 'general', 'language-type': 'zh', isword: 'true' };
 
 export async function overhead(emulator: RemoteEmulator, quick = false): Promise<Figure[]> {

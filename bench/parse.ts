@@ -1,8 +1,8 @@
 /**
  * 2. Parse and normalize alone: the package's parseXml (fast-xml-parser with the normalizing
- * options, as every answer is read) on OCR answers of about 40 KB, 400 KB and 4 MB.
+ * options, as every answer is read) on OCR answers of about 40 KB, 400 KB and 4 MB, in CPU time.
  */
-import { median, figure, type Figure } from './lib/figures';
+import { cpuMs, median, figure, type Figure } from './lib/figures';
 import { linesForResponseBytes, ocrResponseXml } from './lib/documents';
 import { distModule } from './lib/package';
 
@@ -16,13 +16,14 @@ export function parse(quick = false): Figure[] {
 	const sizes = [
 		{ label: '40 KB', bytes: 40_000, calls: 40 },
 		{ label: '400 KB', bytes: 400_000, calls: 8 },
-		{ label: '4 MB', bytes: 4_000_000, calls: 1 },
+		{ label: '4 MB', bytes: 4_000_000, calls: 2 },
 	].map((size) => ({ ...size, xml: ocrResponseXml(linesForResponseBytes(size.bytes)) }));
 
+	// CPU time rather than wall time: other work on the machine then hardly moves the figure.
 	const perCall = (xml: string, calls: number) => {
-		const start = process.hrtime.bigint();
+		const start = cpuMs();
 		for (let i = 0; i < calls; i++) parseXml(xml);
-		return Number(process.hrtime.bigint() - start) / 1e6 / calls;
+		return (cpuMs() - start) / calls;
 	};
 	for (const size of sizes) for (let i = 0; i < 3; i++) perCall(size.xml, size.calls);
 	const rounds = sizes.map(() => [] as number[]);
@@ -39,7 +40,7 @@ export function parse(quick = false): Figure[] {
 			return figure({
 				name: `parse + normalize ${size.label}`,
 				value: ms[index],
-				unit: 'ms',
+				unit: 'ms CPU',
 				reference: GOAL_400_KB_MS,
 				goal: `<= ${GOAL_400_KB_MS} ms`,
 				met: ms[index] <= GOAL_400_KB_MS,
@@ -51,7 +52,7 @@ export function parse(quick = false): Figure[] {
 		return figure({
 			name: `parse + normalize ${size.label}`,
 			value: ms[index],
-			unit: 'ms',
+			unit: 'ms CPU',
 			reference: linear,
 			goal: `ratio <= ${LINEARITY_LIMIT} (linear)`,
 			met: ms[index] / linear <= LINEARITY_LIMIT,
