@@ -15,6 +15,26 @@ import { describeJobs, JOB_STATES, simplifyJob } from './helpers/jobs';
 import { CREDENTIAL_TYPE } from './transport/account';
 
 const SEEN_LIMIT = 1000;
+const SEEN_IN_PROCESS_LIMIT = 10000;
+
+/**
+ * Jobs already delivered, per trigger, for this n8n process. n8n loads a workflow's static data
+ * for each webhook request and saves it whole afterwards, so concurrent callbacks overwrite each
+ * other's records there; this map is shared by all of them and checked and updated without an
+ * `await` in between. The static data still carries the record across restarts.
+ */
+const deliveredInProcess = new Map<string, Map<string, string>>();
+
+function triggerKey(context: Pick<IWebhookFunctions, 'getWorkflow' | 'getNode'>): string {
+	return `${context.getWorkflow().id ?? ''}/${context.getNode().id}`;
+}
+
+function deliveredFor(context: IWebhookFunctions): Map<string, string> {
+	const key = triggerKey(context);
+	let delivered = deliveredInProcess.get(key);
+	if (!delivered) deliveredInProcess.set(key, (delivered = new Map()));
+	return delivered;
+}
 
 interface TriggerState extends IDataObject {
 	webhookUrl?: string;
@@ -153,12 +173,14 @@ export class TencentCloudInfiniteTrigger implements INodeType {
 				const state = this.getWorkflowStaticData('node') as TriggerState;
 				state.webhookUrl = this.getNodeWebhookUrl('default');
 				state.seen = {};
+				deliveredInProcess.delete(triggerKey(this));
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
 				const state = this.getWorkflowStaticData('node') as TriggerState;
 				delete state.webhookUrl;
 				delete state.seen;
+				deliveredInProcess.delete(triggerKey(this));
 				return true;
 			},
 		},
@@ -195,11 +217,17 @@ async function receive(context: IWebhookFunctions): Promise<IWebhookResponseData
 
 	const state = context.getWorkflowStaticData('node') as TriggerState;
 	const seen = (state.seen ??= {});
-	const fresh = jobs.filter((job) => seen[String(job.JobId)] !== job.State);
+	const delivered = deliveredFor(context);
+	const fresh = jobs.filter((job) => seen[String(job.JobId)] !== job.State && delivered.get(String(job.JobId)) !== job.State);
 	if (fresh.length === 0) return answer(context, 200, { status: 'ignored', reason: 'already received' });
-	for (const job of fresh) seen[String(job.JobId)] = String(job.State);
+	for (const job of fresh) {
+		seen[String(job.JobId)] = String(job.State);
+		delivered.delete(String(job.JobId));
+		delivered.set(String(job.JobId), String(job.State));
+	}
 	const ids = Object.keys(seen);
 	for (const id of ids.slice(0, Math.max(0, ids.length - SEEN_LIMIT))) delete seen[id];
+	for (const id of [...delivered.keys()].slice(0, Math.max(0, delivered.size - SEEN_IN_PROCESS_LIMIT))) delivered.delete(id);
 
 	const simplify = context.getNodeParameter('simplify', true) as boolean;
 	const items = fresh.map((job) => ({ json: simplify ? simplifyJob(job) : { EventName: callback.eventName, JobsDetail: job } }));
