@@ -36,11 +36,13 @@ export function stringsIn(value: unknown, seen = new Set<unknown>(), depth = 0):
 }
 
 /** What leaked, if anything: names of the secrets found in the texts. */
-export function leaksIn(texts: string[]): string[] {
+export function leaksIn(texts: string[], secrets: { secretKey?: string[]; sessionToken?: string[] } = {}): string[] {
+	const secretKeys = [SECRET_KEY, ...(secrets.secretKey ?? [])].filter(Boolean);
+	const tokens = [SESSION_TOKEN, ...(secrets.sessionToken ?? [])].filter(Boolean);
 	const leaks = new Set<string>();
 	for (const text of texts) {
-		if (text.includes(SECRET_KEY)) leaks.add('SecretKey');
-		if (text.includes(SESSION_TOKEN)) leaks.add('session token');
+		if (secretKeys.some((key) => text.includes(key))) leaks.add('SecretKey');
+		if (tokens.some((token) => text.includes(token))) leaks.add('session token');
 		if (AUTHORIZATION.test(text)) leaks.add('Authorization header');
 	}
 	return [...leaks];
@@ -82,7 +84,10 @@ export async function runScanned(workflow: WorkflowJson, options: RunWorkflowOpt
 	scanTotals.runs++;
 	scanTotals.errors += errors.length;
 	scanTotals.texts += texts.length;
-	expect({ leaks: leaksIn(texts) }).toEqual({ leaks: [] });
+	// Whatever keys this run's credential holds (a wrong key in a test is a secret all the same).
+	const given = Object.values(options.credentials ?? {});
+	const secrets = { secretKey: given.map((data) => String(data.secretKey ?? '')), sessionToken: given.map((data) => String(data.sessionToken ?? '')) };
+	expect({ leaks: leaksIn(texts, secrets) }).toEqual({ leaks: [] });
 	return result;
 }
 
