@@ -51,9 +51,9 @@ export function figure(fields: Omit<Figure, 'ratio'> & { ratio?: number }): Figu
 	};
 }
 
-/** A goal on the ratio: `ratio <= limit`. */
-export function ratioAtMost(fields: Omit<Figure, 'ratio' | 'goal' | 'met'>, limit: number): Figure {
-	const ratio = fields.value / fields.reference;
+/** A goal on the ratio (value / reference unless given): `ratio <= limit`. */
+export function ratioAtMost(fields: Omit<Figure, 'ratio' | 'goal' | 'met'> & { ratio?: number }, limit: number): Figure {
+	const ratio = fields.ratio ?? fields.value / fields.reference;
 	return figure({ ...fields, ratio, goal: `ratio <= ${limit}`, met: ratio <= limit });
 }
 
