@@ -7,6 +7,7 @@
  *   npm run bench -- --quick            one round each (a smoke run; the figures are not reliable)
  */
 import { writeFileSync } from 'fs';
+import { cpus, loadavg } from 'os';
 import path from 'path';
 
 import { disposeRuntime } from '../test/helpers/n8n-runtime/runtime';
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
 
 	const figures: Figure[] = [];
 	const started = Date.now();
+	const load = () => loadavg()[0].toFixed(1);
+	const loadAtStart = load();
 	const emulator = await RemoteEmulator.start();
 	try {
 		for (const section of SECTIONS.filter((name) => chosen.includes(name))) {
@@ -64,6 +67,8 @@ async function main(): Promise<void> {
 	for (const f of figures) if (f.note) console.log(`- ${f.name}: ${f.note}`);
 	const missed = figures.filter((f) => f.met === false);
 	console.log(`\n${figures.length} figures in ${((Date.now() - started) / 1000).toFixed(0)} s; goals missed: ${missed.length ? missed.map((f) => f.name).join('; ') : 'none'}`);
+	// Wall-time figures (throughput, PDF) grow when other work shares the cores.
+	console.log(`load average ${loadAtStart} at the start, ${load()} at the end, on ${cpus().length} cores`);
 	console.log(`written to ${path.relative(process.cwd(), file)}`);
 }
 
