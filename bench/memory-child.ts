@@ -15,12 +15,6 @@ import { runNode } from './lib/package';
 interface Task {
 	file: string;
 	credential: ICredentialDataDecryptedObject;
-	/**
-	 * false: axios (under n8n's request helpers) follows no redirects, as if the transport set
-	 * `disableFollowRedirect`. Following them makes follow-redirects keep every byte of a request
-	 * body in memory to be able to send it again, and n8n lifts its 10 MB cap (maxBodyLength).
-	 */
-	followRedirects: boolean;
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -43,12 +37,8 @@ async function settle(): Promise<void> {
 	}
 }
 
-async function measure({ file, credential, followRedirects }: Task): Promise<unknown> {
+async function measure({ file, credential }: Task): Promise<unknown> {
 	if (!gc) throw new Error('run with --expose-gc');
-	if (!followRedirects) {
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		(require('axios') as { defaults: { maxRedirects?: number } }).defaults.maxRedirects = 0;
-	}
 	// Warm-up on a small file: n8n, the package and the HTTP stack loaded.
 	const small = path.join(path.dirname(file), 'small.txt');
 	writeFileSync(small, 'Warm-up scan\n');

@@ -33,7 +33,7 @@ interface Measurement {
 	ms: number;
 }
 
-function measureInChild(file: string, emulator: RemoteEmulator, followRedirects: boolean): Promise<Measurement> {
+function measureInChild(file: string, emulator: RemoteEmulator): Promise<Measurement> {
 	const child = fork(path.join(__dirname, 'memory-child.ts'), [], {
 		execArgv: [...process.execArgv, '--expose-gc'],
 		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -43,7 +43,7 @@ function measureInChild(file: string, emulator: RemoteEmulator, followRedirects:
 			message.error ? reject(new Error(`memory child: ${message.error}`)) : resolve(message.result as Measurement),
 		);
 		child.once('exit', (code) => code !== 0 && reject(new Error(`memory child exited with ${code}`)));
-		child.send({ file, credential: emulator.credential(), followRedirects });
+		child.send({ file, credential: emulator.credential() });
 	});
 }
 
@@ -52,11 +52,11 @@ export async function memory(emulator: RemoteEmulator, quick = false): Promise<F
 	try {
 		const file = path.join(folder, 'large-scan.txt');
 		await writeLargeFile(file);
-		const measureRounds = async (followRedirects: boolean) => {
+		const measureRounds = async () => {
 			const growth: number[] = [];
 			const buffers: number[] = [];
 			for (let round = 0; round < (quick ? 1 : 3); round++) {
-				const m = await measureInChild(file, emulator, followRedirects);
+				const m = await measureInChild(file, emulator);
 				// The higher of the sampled peak and the kernel's high-water mark (which a peak between
 				// two samples cannot escape), above the baseline taken with the file already stored.
 				growth.push((Math.max(m.maxRss, m.peakRss) - m.baselineRss) / MB);
@@ -64,26 +64,17 @@ export async function memory(emulator: RemoteEmulator, quick = false): Promise<F
 			}
 			return { growth, buffers: median(buffers) };
 		};
-		const asIs = await measureRounds(true);
-		const withoutRedirects = await measureRounds(false);
-		const common = { unit: 'MB', reference: FILE_MB, goal: `<= ${GOAL_MB} MB` };
+		const asIs = await measureRounds();
 		return [
 			figure({
-				...common,
+				unit: 'MB',
+				reference: FILE_MB,
+				goal: `<= ${GOAL_MB} MB`,
 				name: `memory, ${FILE_MB} MB binary uploaded and recognized`,
 				value: median(asIs.growth),
 				met: median(asIs.growth) <= GOAL_MB,
 				note: `peak RSS above the baseline (sampled every 2 ms, and the process's maxRSS), n8n filesystem binary mode; Buffers peaked at ${asIs.buffers.toFixed(0)} MB; reference: the file's size`,
 				rounds: asIs.growth,
-			}),
-			figure({
-				...common,
-				name: `memory, same, requests not following redirects`,
-				value: median(withoutRedirects.growth),
-				goal: null,
-				met: null,
-				note: `context: axios set to follow no redirects, as transport/request.ts would with disableFollowRedirect; Buffers peaked at ${withoutRedirects.buffers.toFixed(0)} MB`,
-				rounds: withoutRedirects.growth,
 			}),
 		];
 	} finally {

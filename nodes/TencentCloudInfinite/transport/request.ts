@@ -200,6 +200,9 @@ async function requestOptions(account: Account, request: CiRequest, timeoutMs: n
 		ignoreHttpStatusErrors: true,
 		// axios applies it to each wait for the socket, so a long upload that keeps moving is not cut.
 		timeout: timeoutMs,
+		// COS and CI never redirect these requests; following redirects would make axios's
+		// follow-redirects keep a copy of every byte of a streamed upload (n8n lifts its size cap).
+		disableFollowRedirect: true,
 	};
 }
 
