@@ -2,43 +2,16 @@ import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeExecutionDat
 
 import { ciRequest } from '../transport/request';
 import { inputBinary, uploadBinary } from './binary';
-import { requestTimeoutOption, simplifyProperty } from './properties';
+import { requestTimeoutOption, simplifyProperty, sourceProperties } from './properties';
 import { callbackProperty, callbackXml, checkJobLevel, checkUserData, simplifyJob, waitForJob, type JobTag } from './jobs';
 import { checkObjectKey, checkPositiveInteger, invalid } from './validate';
 
 /** Input, job settings, callback and waiting: what both submit operations ask for. */
 export function submitProperties(displayOptions: IDisplayOptions): { input: INodeProperties[]; settings: INodeProperties[] } {
-	const input: INodeProperties[] = [
-		{
-			displayName: 'Input',
-			name: 'source',
-			type: 'options',
-			default: 'object',
-			displayOptions,
-			options: [
-				{ name: 'COS Object', value: 'object', description: 'An object already in the bucket' },
-				{ name: 'Binary File', value: 'binary', description: 'A file from a previous node, uploaded to the bucket first' },
-			],
-		},
-		{
-			displayName: 'Object Key',
-			name: 'objectKey',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'cards/front.jpg',
-			displayOptions: { show: { ...displayOptions.show, source: ['object'] } },
-		},
-		{
-			displayName: 'Input Binary Field',
-			name: 'binaryPropertyName',
-			type: 'string',
-			default: 'data',
-			required: true,
-			displayOptions: { show: { ...displayOptions.show, source: ['binary'] } },
-			hint: 'The file is uploaded under the "Upload Key Prefix" option and kept, since the job reads it later',
-		},
-	];
+	const input = sourceProperties(displayOptions, ['object', 'binary'], {
+		binaryHint: 'The file is uploaded under the "Upload Key Prefix" option and kept, since the job reads it later',
+		objectPlaceholder: 'cards/front.jpg',
+	});
 	const settings: INodeProperties[] = [
 		callbackProperty(displayOptions),
 		{

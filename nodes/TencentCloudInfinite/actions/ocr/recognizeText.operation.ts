@@ -2,7 +2,7 @@ import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeExecutionDat
 
 import { deleteObject, inputBinary, uploadBinary } from '../../helpers/binary';
 import { mapConcurrently, processItems } from '../../helpers/items';
-import { requestTimeoutOption, simplifyProperty } from '../../helpers/properties';
+import { requestTimeoutOption, simplifyProperty, sourceProperties } from '../../helpers/properties';
 import { readRecognitionOptions, recognitionProperties, syncOcrQuery, TYPES_WITH_PDF, type RecognitionOptions } from '../../helpers/recognition';
 import { simplifyDetection, type SimplifiedDetection } from '../../helpers/simplify';
 import { checkHttpUrl, checkObjectKey, checkPositiveInteger, invalid, parsePageList } from '../../helpers/validate';
@@ -13,47 +13,10 @@ const displayOptions: IDisplayOptions = { show: { resource: ['ocr'], operation: 
 const pdfDisplay = { show: { ...displayOptions.show, recognitionType: TYPES_WITH_PDF } };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Source',
-		name: 'source',
-		type: 'options',
-		default: 'binary',
-		displayOptions,
-		options: [
-			{ name: 'Binary File', value: 'binary', description: 'A file from a previous node, uploaded to the bucket first' },
-			{ name: 'COS Object', value: 'object', description: 'An object already in the bucket' },
-			{ name: 'URL', value: 'url', description: 'An image the service downloads itself' },
-		],
-	},
-	{
-		displayName: 'Input Binary Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		displayOptions: { show: { ...displayOptions.show, source: ['binary'] } },
-		hint: 'The name of the input binary field containing the image or PDF',
-	},
-	{
-		displayName: 'Object Key',
-		name: 'objectKey',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'invoices/2026/scan.jpg',
-		displayOptions: { show: { ...displayOptions.show, source: ['object'] } },
-		description: 'Key of the image or PDF in the bucket of the credential',
-	},
-	{
-		displayName: 'URL',
-		name: 'url',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'https://example.com/receipt.jpg',
-		displayOptions: { show: { ...displayOptions.show, source: ['url'] } },
-		description: 'Public http(s) address of the image',
-	},
+	...sourceProperties(displayOptions, ['binary', 'object', 'url'], {
+		binaryHint: 'The name of the input binary field containing the image or PDF',
+		objectPlaceholder: 'invoices/2026/scan.jpg',
+	}),
 	...recognitionProperties(displayOptions),
 	{
 		displayName: 'PDF Pages',
