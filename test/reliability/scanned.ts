@@ -48,8 +48,6 @@ export function leaksIn(texts: string[], secrets: { secretKey?: string[]; sessio
 	return [...leaks];
 }
 
-export const scanTotals = { runs: 0, errors: 0, texts: 0 };
-
 /** Collects stdout, stderr and console output while `action` runs. */
 async function capturingOutput<T>(action: () => Promise<T>): Promise<{ value: T; output: string[] }> {
 	const output: string[] = [];
@@ -81,9 +79,6 @@ export async function runScanned(workflow: WorkflowJson, options: RunWorkflowOpt
 		.filter(Boolean);
 	if (result.error) errors.push(result.error);
 	const texts = [...stringsIn(result.runData), ...stringsIn(errors), ...stringsIn(result.logs), ...output];
-	scanTotals.runs++;
-	scanTotals.errors += errors.length;
-	scanTotals.texts += texts.length;
 	// Whatever keys this run's credential holds (a wrong key in a test is a secret all the same).
 	const given = Object.values(options.credentials ?? {});
 	const secrets = { secretKey: given.map((data) => String(data.secretKey ?? '')), sessionToken: given.map((data) => String(data.sessionToken ?? '')) };

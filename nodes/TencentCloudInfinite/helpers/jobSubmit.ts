@@ -2,7 +2,7 @@ import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeExecutionDat
 
 import { ciRequest } from '../transport/request';
 import { inputBinary, uploadBinary } from './binary';
-import { requestTimeoutOption, simplifyProperty, sourceProperties } from './properties';
+import { DEFAULT_UPLOAD_PREFIX, requestTimeoutOption, simplifyProperty, sourceProperties, uploadKeyPrefixOption } from './properties';
 import { callbackProperty, callbackXml, checkJobLevel, checkUserData, simplifyJob, waitForJob, type JobTag } from './jobs';
 import { checkObjectKey, checkPositiveInteger, invalid } from './validate';
 
@@ -60,13 +60,7 @@ export function submitProperties(displayOptions: IDisplayOptions): { input: INod
 					typeOptions: { minValue: 1 },
 					description: 'When waiting: how long to wait before the item fails (the job goes on)',
 				},
-				{
-					displayName: 'Upload Key Prefix',
-					name: 'keyPrefix',
-					type: 'string',
-					default: 'n8n-ocr-uploads/',
-					description: 'Where binary files are uploaded in the bucket',
-				},
+				uploadKeyPrefixOption,
 				{
 					displayName: 'User Data',
 					name: 'userData',
@@ -104,7 +98,7 @@ export async function submitJob(
 	let objectKey: string;
 	if (source === 'binary') {
 		const binary = inputBinary(context, itemIndex, context.getNodeParameter('binaryPropertyName', itemIndex) as string);
-		objectKey = await uploadBinary(context, itemIndex, binary, String(options.keyPrefix ?? 'n8n-ocr-uploads/'));
+		objectKey = await uploadBinary(context, itemIndex, binary, String(options.keyPrefix ?? DEFAULT_UPLOAD_PREFIX));
 	} else {
 		objectKey = checkObjectKey(node, itemIndex, context.getNodeParameter('objectKey', itemIndex) as string);
 	}

@@ -34,7 +34,18 @@ export function simplifyProperty(displayOptions: IDisplayOptions, instead: strin
 	};
 }
 
-/** Read by the transport for every request of the item (see `requestTimeoutMs`). */
+export const DEFAULT_UPLOAD_PREFIX = 'n8n-ocr-uploads/';
+
+/** Where a binary input is uploaded before the service reads it. */
+export const uploadKeyPrefixOption: INodeProperties = {
+	displayName: 'Upload Key Prefix',
+	name: 'keyPrefix',
+	type: 'string',
+	default: 'n8n-ocr-uploads/',
+	description: 'Where binary files are uploaded in the bucket before the service reads them',
+};
+
+/** Read by the transport for every request of the item (see `requestTimeoutSeconds` in transport/request.ts). */
 export const requestTimeoutOption: INodeProperties = {
 	displayName: 'Request Timeout (Seconds)',
 	name: 'requestTimeout',

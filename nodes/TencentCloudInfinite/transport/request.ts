@@ -34,8 +34,6 @@ export interface CiRequest {
 	contentLength?: number;
 	contentType?: string;
 	headers?: Record<string, string>;
-	/** `xml` (default) parses the answer; `binary` returns its bytes. */
-	expect?: 'xml' | 'binary';
 	itemIndex?: number;
 }
 
@@ -43,10 +41,8 @@ export interface CiResponse {
 	statusCode: number;
 	headers: Record<string, string>;
 	requestId?: string;
-	/** The normalized XML answer (empty for `expect: 'binary'`). */
+	/** The normalized XML answer. */
 	body: IDataObject;
-	/** The answer's bytes, for `expect: 'binary'`. */
-	raw?: Buffer;
 }
 
 export const RETRY = { attempts: 3, baseDelayMs: 300 };
@@ -70,7 +66,7 @@ function requestTimeoutSeconds(context: CiContext, itemIndex: number | undefined
 	return value;
 }
 
-// ERR_BAD_RESPONSE is axios's code for an answer cut off mid-body (HTTP status errors are handled here, not by axios).
+// ERR_BAD_RESPONSE: an answer whose headers came but whose body was cut off (HTTP status errors are handled here, not by axios).
 const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ERR_BAD_RESPONSE']);
 // A POST refused before connecting never reached the server; any other failure may have.
 const NOT_SENT_CODES = new Set(['ECONNREFUSED']);
@@ -107,9 +103,8 @@ function errorCode(error: unknown): string {
 
 class AnswerTooLarge extends Error {}
 
-/** Reads an answer body (a stream, or bytes from a test double) up to `MAX_ANSWER_BYTES`. */
+/** Reads an answer body (a stream, as `encoding: 'stream'` asks) up to `MAX_ANSWER_BYTES`. */
 async function readAnswer(body: unknown, declaredLength: string | undefined): Promise<Buffer> {
-	if (Buffer.isBuffer(body)) return body;
 	if (!body || typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function') return Buffer.from(String(body ?? ''));
 	const stream = body as Readable;
 	if (Number(declaredLength) > MAX_ANSWER_BYTES) {
@@ -130,8 +125,12 @@ async function readAnswer(body: unknown, declaredLength: string | undefined): Pr
 	return Buffer.concat(chunks);
 }
 
+function requestIdOf(headers: Record<string, string>): string | undefined {
+	return headers['x-ci-request-id'] ?? headers['x-cos-request-id'];
+}
+
 function errorDetails(statusCode: number, headers: Record<string, string>, text: string): CiErrorDetails {
-	const requestId = headers['x-ci-request-id'] ?? headers['x-cos-request-id'];
+	const requestId = requestIdOf(headers);
 	try {
 		const { root, body } = parseXml(text);
 		if (root === 'Error') {
@@ -221,15 +220,25 @@ export async function ciRequest(this: CiContext, request: CiRequest): Promise<Ci
 
 	for (let attempt = 1; ; attempt++) {
 		const canRetry = attempt < RETRY.attempts;
-		let response: { statusCode: number; headers: unknown; body: unknown };
+		// Set once the headers have come: any later failure is a body cut off on the way.
+		let statusCode = 0;
+		let headers: Record<string, string> = {};
+		let raw: Buffer;
 		try {
-			response = await this.helpers.httpRequestWithAuthentication.call(
+			const response = await this.helpers.httpRequestWithAuthentication.call(
 				this as IExecuteFunctions,
 				CREDENTIAL_TYPE,
 				await requestOptions(account, request, timeoutSeconds * 1000),
 			);
+			statusCode = response.statusCode;
+			headers = headerMap(response.headers);
+			raw = await readAnswer(response.body, headers['content-length']);
 		} catch (error) {
-			const code = errorCode(error);
+			if (error instanceof AnswerTooLarge) {
+				const message = `The answer is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MB, far more than the service sends; it was not read`;
+				throw ciApiError(node, { status: statusCode, code: 'ResponseTooLarge', message, requestId: requestIdOf(headers) }, request.service, request.itemIndex);
+			}
+			const code = statusCode ? 'ERR_BAD_RESPONSE' : errorCode(error);
 			const retryable = RETRYABLE_NETWORK_CODES.has(code) && (isIdempotent(request.method) || NOT_SENT_CODES.has(code));
 			if (retryable && canRetry) {
 				await sleep(backoffMs(attempt));
@@ -239,41 +248,21 @@ export async function ciRequest(this: CiContext, request: CiRequest): Promise<Ci
 			const unsafeToRepeat = !isIdempotent(request.method) && !NOT_SENT_CODES.has(code);
 			throw networkError(node, { code, message, attempts: attempt, unsafeToRepeat, timeoutSeconds }, request.itemIndex);
 		}
+		const requestId = requestIdOf(headers);
 
-		const headers = headerMap(response.headers);
-		const requestId = headers['x-ci-request-id'] ?? headers['x-cos-request-id'];
-		let raw: Buffer;
-		try {
-			raw = await readAnswer(response.body, headers['content-length']);
-		} catch (error) {
-			if (error instanceof AnswerTooLarge) {
-				const message = `The answer is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MB, far more than the service sends; it was not read`;
-				throw ciApiError(node, { status: response.statusCode, code: 'ResponseTooLarge', message, requestId }, request.service, request.itemIndex);
-			}
-			// The connection broke while the body was arriving: a cut-off answer.
-			if (isIdempotent(request.method) && canRetry) {
-				await sleep(backoffMs(attempt));
-				continue;
-			}
-			const message = error instanceof Error ? error.message : String(error);
-			const unsafeToRepeat = !isIdempotent(request.method);
-			throw networkError(node, { code: 'ERR_BAD_RESPONSE', message, attempts: attempt, unsafeToRepeat, timeoutSeconds }, request.itemIndex);
-		}
-
-		if (response.statusCode < 300) {
-			const answer = { statusCode: response.statusCode, headers, requestId };
-			if (request.expect === 'binary') return { ...answer, body: {}, raw };
+		if (statusCode < 300) {
+			const answer = { statusCode, headers, requestId };
 			const text = raw.toString('utf8');
 			if (!text.trim()) return { ...answer, body: {} };
 			try {
 				return { ...answer, body: parseXml(text).body };
 			} catch (error) {
 				const message = error instanceof XmlFormatError ? error.message : String(error);
-				throw ciApiError(node, { status: response.statusCode, code: 'MalformedResponse', message, requestId }, request.service, request.itemIndex);
+				throw ciApiError(node, { status: statusCode, code: 'MalformedResponse', message, requestId }, request.service, request.itemIndex);
 			}
 		}
 
-		const details = errorDetails(response.statusCode, headers, raw.toString('utf8'));
+		const details = errorDetails(statusCode, headers, raw.toString('utf8'));
 		if (isClockError(details) && !clockCorrected && rememberServerDate(origin, headers.date)) {
 			clockCorrected = true;
 			continue;

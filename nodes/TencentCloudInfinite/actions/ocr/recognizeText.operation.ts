@@ -2,7 +2,7 @@ import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeExecutionDat
 
 import { deleteObject, inputBinary, uploadBinary } from '../../helpers/binary';
 import { mapConcurrently, processItems } from '../../helpers/items';
-import { requestTimeoutOption, simplifyProperty, sourceProperties } from '../../helpers/properties';
+import { DEFAULT_UPLOAD_PREFIX, requestTimeoutOption, simplifyProperty, sourceProperties, uploadKeyPrefixOption } from '../../helpers/properties';
 import { readRecognitionOptions, recognitionProperties, syncOcrQuery, TYPES_WITH_PDF, type RecognitionOptions } from '../../helpers/recognition';
 import { simplifyDetection, type SimplifiedDetection } from '../../helpers/simplify';
 import { checkHttpUrl, checkObjectKey, checkPositiveInteger, invalid, parsePageList } from '../../helpers/validate';
@@ -92,13 +92,7 @@ export const description: INodeProperties[] = [
 				description: 'Whether to output each recognized line as its own item',
 			},
 			requestTimeoutOption,
-			{
-				displayName: 'Upload Key Prefix',
-				name: 'keyPrefix',
-				type: 'string',
-				default: 'n8n-ocr-uploads/',
-				description: 'Where binary files are uploaded in the bucket before recognition',
-			},
+			uploadKeyPrefixOption,
 		],
 	},
 ];
@@ -232,7 +226,7 @@ async function recognizeItem(context: IExecuteFunctions, itemIndex: number, limi
 					: 'PDFs can be read with the General or Fast recognition types: choose one of them, then the pages',
 			);
 		}
-		uploadedKey = await uploadBinary(context, itemIndex, binary, String(options.keyPrefix ?? 'n8n-ocr-uploads/'));
+		uploadedKey = await uploadBinary(context, itemIndex, binary, String(options.keyPrefix ?? DEFAULT_UPLOAD_PREFIX));
 		target = { path: `/${uploadedKey}`, query: {}, source: { objectKey: uploadedKey, fileName: binary.fileName ?? null } };
 	}
 
