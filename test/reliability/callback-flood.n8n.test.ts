@@ -95,14 +95,29 @@ async function submitJobs(count: number): Promise<string[]> {
 	return ids;
 }
 
+/**
+ * n8n itself (not the trigger) answers 503 "Database is not ready!" while its database health
+ * ping is timing out, which SQLite's pool of 3 connections can do for a few seconds under this
+ * load; nothing has run then. The test sends like a sender that retries 5xx, and counts them.
+ */
+const N8N_BUSY = JSON.stringify({ code: 503, message: 'Database is not ready!' });
+let busyAnswers = 0;
+
 async function callback(jobId: string): Promise<{ status: number; body: unknown }> {
-	const response = await fetch(`${server.url}/webhook/${WEBHOOK_ID}/callback?token=${TOKEN}`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ EventName: 'TaskFinish', JobsDetail: [{ JobId: jobId, State: 'Success', Tag: 'ImageOCR' }] }),
-		signal: AbortSignal.timeout(240_000),
-	});
-	return { status: response.status, body: await response.json() };
+	const giveUpAt = Date.now() + 180_000;
+	for (let attempt = 1; ; attempt++) {
+		const response = await fetch(`${server.url}/webhook/${WEBHOOK_ID}/callback?token=${TOKEN}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ EventName: 'TaskFinish', JobsDetail: [{ JobId: jobId, State: 'Success', Tag: 'ImageOCR' }] }),
+			signal: AbortSignal.timeout(240_000),
+		});
+		const answer = { status: response.status, body: (await response.json()) as unknown };
+		if (answer.status !== 503 || JSON.stringify(answer.body) !== N8N_BUSY || Date.now() > giveUpAt) return answer;
+		busyAnswers++;
+		const backoff = Math.min(250 * 2 ** (attempt - 1), 4000);
+		await new Promise((resolve) => setTimeout(resolve, backoff / 2 + Math.random() * (backoff / 2)));
+	}
 }
 
 async function waitForReports(count: number, timeoutMs: number): Promise<void> {
@@ -141,6 +156,7 @@ describe('1,000 concurrent callbacks against a running n8n', () => {
 			byAnswer.set(key, (byAnswer.get(key) ?? 0) + 1);
 		}
 		expect(Object.fromEntries(byAnswer)).toEqual({ [JSON.stringify({ status: 200, body: { status: 'accepted', jobs: 1 } })]: JOBS });
+		if (busyAnswers > 0) process.stdout.write(`n8n answered ${busyAnswers} callbacks with 503 "Database is not ready!" first; each was accepted on a retry\n`);
 
 		await waitForReports(JOBS, 180_000);
 		// A little longer, so that a duplicate execution would have time to report too.
