@@ -24,11 +24,35 @@ export interface SendOptions {
 	headers?: Record<string, string>;
 	/** Headers sent after signing (not signed), e.g. a session token. */
 	unsignedHeaders?: Record<string, string>;
+	/** Sign with these instead of the emulator's own keys or the current time. */
+	secretId?: string;
+	secretKey?: string;
+	keyTime?: string;
 }
 
 /** Path as the SDKs put it on the wire: cam-safe encoded, `/` kept. */
 export function encodeKey(key: string): string {
 	return encodeURIComponent(key).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%2F/g, '/');
+}
+
+/** The official SDK's Authorization for a request to the emulator (raw, un-encoded `pathname`). */
+export function sdkAuthorization(
+	emulator: Emulator,
+	method: string,
+	pathname: string,
+	headers: Record<string, string>,
+	options: Pick<SendOptions, 'query' | 'secretId' | 'secretKey' | 'keyTime'> = {},
+): string {
+	const now = Math.floor(Date.now() / 1000);
+	return COS.getAuthorization({
+		SecretId: options.secretId ?? emulator.options.secretId,
+		SecretKey: options.secretKey ?? emulator.options.secretKey,
+		Method: method,
+		Pathname: pathname,
+		Query: options.query ?? {},
+		Headers: headers,
+		KeyTime: options.keyTime ?? `${now - 1};${now + 900}`,
+	});
 }
 
 /** Sends `method /key` to the emulator's COS or CI port, signed with its credentials. */
@@ -42,16 +66,7 @@ export async function send(emulator: Emulator, service: 'cos' | 'ci', method: st
 	const body = options.body === undefined ? undefined : Buffer.from(options.body);
 	const headers: Record<string, string> = { host: url.host, ...options.headers };
 	if (body) headers['content-length'] = String(body.length);
-	const now = Math.floor(Date.now() / 1000);
-	headers.authorization = COS.getAuthorization({
-		SecretId: emulator.options.secretId,
-		SecretKey: emulator.options.secretKey,
-		Method: method,
-		Pathname: `/${key}`,
-		Query: query,
-		Headers: headers,
-		KeyTime: `${now - 1};${now + 900}`,
-	});
+	headers.authorization = sdkAuthorization(emulator, method, `/${key}`, headers, options);
 	Object.assign(headers, options.unsignedHeaders);
 	return await new Promise((resolve, reject) => {
 		const req = httpRequest(`${base}/${encodeKey(key)}${search ? `?${search}` : ''}`, { method, headers, agent: false }, (res) => {
