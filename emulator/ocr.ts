@@ -49,10 +49,40 @@ interface TesseractBlock {
 
 const box = (b: TesseractBox): Box => ({ x: b.x0, y: b.y0, width: b.x1 - b.x0, height: b.y1 - b.y0 });
 
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
 function isImage(data: Buffer): boolean {
-	const png = data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+	const png = data.subarray(0, 8).equals(PNG_SIGNATURE);
 	const jpeg = data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff;
-	return png || jpeg;
+	const bmp = data[0] === 0x42 && data[1] === 0x4d;
+	return png || jpeg || bmp;
+}
+
+/** The keyword of the PNG `iTXt` chunk whose text the emulator recognizes instead of running tesseract. */
+export const EMULATOR_TEXT_KEYWORD = 'tci-emulator-text';
+
+/**
+ * The text a test put in a PNG (test/helpers/images.ts): an uncompressed `iTXt` chunk with the
+ * keyword above. Tests get exact recognition at once; any other image goes through tesseract.
+ */
+export function embeddedText(data: Buffer): string | undefined {
+	if (!data.subarray(0, 8).equals(PNG_SIGNATURE)) return undefined;
+	for (let offset = 8; offset + 12 <= data.length; ) {
+		const length = data.readUInt32BE(offset);
+		const type = data.toString('latin1', offset + 4, offset + 8);
+		const body = data.subarray(offset + 8, offset + 8 + length);
+		if (type === 'iTXt') {
+			const keywordEnd = body.indexOf(0);
+			if (body.toString('latin1', 0, keywordEnd) === EMULATOR_TEXT_KEYWORD && body[keywordEnd + 1] === 0) {
+				const languageEnd = body.indexOf(0, keywordEnd + 3);
+				const translatedEnd = body.indexOf(0, languageEnd + 1);
+				return body.subarray(translatedEnd + 1).toString('utf8');
+			}
+		}
+		if (type === 'IDAT' || type === 'IEND') return undefined;
+		offset += 12 + length;
+	}
+	return undefined;
 }
 
 /** Deterministic geometry for text lines: 12 px a character, 30 px a line. */
@@ -105,6 +135,8 @@ export class OcrEngine {
 			return { lines: textLines(pages[options.page - 1]), pageCount: pages.length };
 		}
 		if (isImage(data)) {
+			const embedded = embeddedText(data);
+			if (embedded !== undefined) return { lines: textLines(embedded.split('\n')), pageCount: 0 };
 			if (this.mode === 'text') throw unreadable("the emulator runs with engine 'text', which never reads PNG/JPEG images (use engine 'auto').");
 			return { lines: await this.tesseract(data), pageCount: 0 };
 		}
