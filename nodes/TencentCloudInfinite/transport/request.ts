@@ -12,7 +12,7 @@ import {
 
 import { CREDENTIAL_TYPE, CredentialFieldError, originOf, resolveAccount, type Account, type Service } from './account';
 import { rememberServerDate } from './clock';
-import { ciApiError, networkError, type CiErrorDetails } from './errors';
+import { ciApiError, networkError, operationError, type CiErrorDetails, type InputRef } from './errors';
 import { buildXml, parseXml, XmlFormatError } from './xml';
 import { buildUrl, type Query } from './url';
 
@@ -35,6 +35,10 @@ export interface CiRequest {
 	contentType?: string;
 	headers?: Record<string, string>;
 	itemIndex?: number;
+	/** What the request is about, named in its error (object key, URL, template or job ID). */
+	input?: InputRef;
+	/** How long to wait for an answer (the operation's Request Timeout option); default 120 s. */
+	timeoutSeconds?: number;
 }
 
 export interface CiResponse {
@@ -48,23 +52,7 @@ export interface CiResponse {
 export const RETRY = { attempts: 3, baseDelayMs: 300 };
 /** The service's largest answers (a sync OCR of a dense page) are a few hundred KB; anything far past that is refused unread. */
 export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
-const DEFAULT_TIMEOUT_SECONDS = 120;
-
-/**
- * The item's Request Timeout option when the operation has one, else the default. Only an
- * execution context has items and options (webhooks and list searches use the default).
- */
-function requestTimeoutSeconds(context: CiContext, itemIndex: number | undefined): number {
-	const execute = context as Partial<Pick<IExecuteFunctions, 'getNodeParameter' | 'getInputData'>>;
-	if (itemIndex === undefined || typeof execute.getInputData !== 'function' || typeof execute.getNodeParameter !== 'function') {
-		return DEFAULT_TIMEOUT_SECONDS;
-	}
-	const value = Number(execute.getNodeParameter('options.requestTimeout', itemIndex, DEFAULT_TIMEOUT_SECONDS));
-	if (!Number.isFinite(value) || value <= 0) {
-		throw new NodeOperationError(context.getNode(), `"Request Timeout (Seconds)" must be a number above 0, not ${value}`, { itemIndex });
-	}
-	return value;
-}
+export const DEFAULT_TIMEOUT_SECONDS = 120;
 
 // ERR_BAD_RESPONSE: an answer whose headers came but whose body was cut off (HTTP status errors are handled here, not by axios).
 const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ERR_BAD_RESPONSE']);
@@ -129,35 +117,56 @@ function requestIdOf(headers: Record<string, string>): string | undefined {
 	return headers['x-ci-request-id'] ?? headers['x-cos-request-id'];
 }
 
-function errorDetails(statusCode: number, headers: Record<string, string>, text: string): CiErrorDetails {
+function traceIdOf(headers: Record<string, string>): string | undefined {
+	return headers['x-ci-trace-id'] ?? headers['x-cos-trace-id'];
+}
+
+const text = (value: unknown): string | undefined => (value === undefined || value === null || value === '' ? undefined : String(value));
+
+function errorDetails(statusCode: number, headers: Record<string, string>, raw: string): CiErrorDetails {
 	const requestId = requestIdOf(headers);
+	const traceId = traceIdOf(headers);
 	try {
-		const { root, body } = parseXml(text);
+		const { root, body } = parseXml(raw);
 		if (root === 'Error') {
 			return {
 				status: statusCode,
-				code: String(body.Code ?? 'UnknownError'),
-				message: String(body.Message ?? ''),
-				requestId: body.RequestId ? String(body.RequestId) : requestId,
-				resource: body.Resource ? String(body.Resource) : undefined,
-				stringToSign: body.StringToSign ? String(body.StringToSign) : undefined,
+				code: text(body.Code) ?? 'UnknownError',
+				message: text(body.Message) ?? '',
+				requestId: text(body.RequestId) ?? requestId,
+				traceId: text(body.TraceId) ?? traceId,
+				resource: text(body.Resource),
+				stringToSign: text(body.StringToSign),
 			};
 		}
 	} catch {
 		// Not XML (a proxy's HTML page, an empty body): report the status alone.
 	}
-	return { status: statusCode, code: `HTTP${statusCode}`, message: text.slice(0, 200), requestId };
+	if (statusCode >= 300 && statusCode < 400) {
+		const location = headers.location ? ` to ${headers.location}` : '';
+		return {
+			status: statusCode,
+			code: `HTTP${statusCode}`,
+			message: `the service redirected the request${location}; the CI host answers only https (check the COS/CI endpoints of the credential)`,
+			requestId,
+			traceId,
+		};
+	}
+	return { status: statusCode, code: `HTTP${statusCode}`, message: raw.slice(0, 200), requestId, traceId };
 }
 
+/**
+ * The service's clock disagrees with ours: RequestTimeTooSkewed or SignatureExpired as codes, or
+ * as the message under AccessDenied (test/conformance/errors/cos-request-expired.xml).
+ */
 function isClockError(details: CiErrorDetails): boolean {
-	return (
-		details.code === 'RequestTimeTooSkewed' ||
-		(details.code === 'AccessDenied' && /expired/i.test(details.message))
-	);
+	if (details.code === 'RequestTimeTooSkewed' || details.code === 'SignatureExpired') return true;
+	return details.code === 'AccessDenied' && /expired|RequestTimeTooSkewed/i.test(details.message);
 }
 
 function isRetryableStatus(details: CiErrorDetails): boolean {
-	return details.status >= 500 || details.code === 'SlowDown';
+	// CI answers SlowDown with 429, COS with 503 (test/conformance/errors/ci-slow-down.xml).
+	return details.status >= 500 || details.status === 429 || details.code === 'SlowDown';
 }
 
 /** Reads and checks the credential before anything is sent. */
@@ -167,7 +176,7 @@ export async function getAccount(context: CiContext, itemIndex?: number): Promis
 		return resolveAccount(credentials);
 	} catch (error) {
 		if (error instanceof CredentialFieldError) {
-			throw new NodeOperationError(context.getNode(), `Credential field "${error.field}": ${error.message}`, {
+			throw operationError(context.getNode(), `Credential field "${error.field}": ${error.message}`, {
 				itemIndex,
 				description: 'Open the Tencent Cloud Infinite API credential and correct this field.',
 			});
@@ -215,7 +224,13 @@ export async function ciRequest(this: CiContext, request: CiRequest): Promise<Ci
 	const node: INode = this.getNode();
 	const account = await getAccount(this, request.itemIndex);
 	const origin = originOf(account, request.service);
-	const timeoutSeconds = requestTimeoutSeconds(this, request.itemIndex);
+	const timeoutSeconds = request.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+	if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
+		throw operationError(node, `"Request Timeout (Seconds)" must be a number above 0, not ${timeoutSeconds}`, {
+			itemIndex: request.itemIndex,
+		});
+	}
+	const where = { itemIndex: request.itemIndex, input: request.input };
 	let clockCorrected = false;
 
 	for (let attempt = 1; ; attempt++) {
@@ -236,7 +251,7 @@ export async function ciRequest(this: CiContext, request: CiRequest): Promise<Ci
 		} catch (error) {
 			if (error instanceof AnswerTooLarge) {
 				const message = `The answer is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MB, far more than the service sends; it was not read`;
-				throw ciApiError(node, { status: statusCode, code: 'ResponseTooLarge', message, requestId: requestIdOf(headers) }, request.service, request.itemIndex);
+				throw ciApiError(node, { status: statusCode, code: 'ResponseTooLarge', message, requestId: requestIdOf(headers) }, request.service, where);
 			}
 			const code = statusCode ? 'ERR_BAD_RESPONSE' : errorCode(error);
 			const retryable = RETRYABLE_NETWORK_CODES.has(code) && (isIdempotent(request.method) || NOT_SENT_CODES.has(code));
@@ -246,11 +261,11 @@ export async function ciRequest(this: CiContext, request: CiRequest): Promise<Ci
 			}
 			const message = error instanceof Error ? error.message : String(error);
 			const unsafeToRepeat = !isIdempotent(request.method) && !NOT_SENT_CODES.has(code);
-			throw networkError(node, { code, message, attempts: attempt, unsafeToRepeat, timeoutSeconds }, request.itemIndex);
+			throw networkError(node, { code, message, attempts: attempt, unsafeToRepeat, timeoutSeconds, origin }, where);
 		}
 		const requestId = requestIdOf(headers);
 
-		if (statusCode < 300) {
+		if (statusCode >= 200 && statusCode < 300) {
 			const answer = { statusCode, headers, requestId };
 			const text = raw.toString('utf8');
 			if (!text.trim()) return { ...answer, body: {} };
@@ -258,7 +273,7 @@ export async function ciRequest(this: CiContext, request: CiRequest): Promise<Ci
 				return { ...answer, body: parseXml(text).body };
 			} catch (error) {
 				const message = error instanceof XmlFormatError ? error.message : String(error);
-				throw ciApiError(node, { status: statusCode, code: 'MalformedResponse', message, requestId }, request.service, request.itemIndex);
+				throw ciApiError(node, { status: statusCode, code: 'MalformedResponse', message, requestId }, request.service, where);
 			}
 		}
 
@@ -271,6 +286,6 @@ export async function ciRequest(this: CiContext, request: CiRequest): Promise<Ci
 			await sleep(backoffMs(attempt));
 			continue;
 		}
-		throw ciApiError(node, details, request.service, request.itemIndex);
+		throw ciApiError(node, details, request.service, where);
 	}
 }
