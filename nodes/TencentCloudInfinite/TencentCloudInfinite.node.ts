@@ -2,15 +2,34 @@ import {
 	NodeConnectionTypes,
 	type IExecuteFunctions,
 	type INodeExecutionData,
+	type INodeProperties,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import * as job from './actions/job';
-import * as ocr from './actions/ocr';
-import * as template from './actions/template';
+import * as job from './actions/job/Job.resource';
+import * as ocr from './actions/ocr/Ocr.resource';
+import * as template from './actions/template/Template.resource';
 import { router } from './actions/router';
 import { searchTemplates } from './methods/listSearch';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Job', value: 'job' },
+			{ name: 'OCR', value: 'ocr' },
+			{ name: 'Template', value: 'template' },
+		],
+		default: 'ocr',
+	},
+	...ocr.description,
+	...job.description,
+	...template.description,
+];
 
 export class TencentCloudInfinite implements INodeType {
 	description: INodeTypeDescription = {
@@ -26,28 +45,12 @@ export class TencentCloudInfinite implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'tencentCloudInfiniteApi', required: true }],
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Job', value: 'job' },
-					{ name: 'OCR', value: 'ocr' },
-					{ name: 'Template', value: 'template' },
-				],
-				default: 'ocr',
-			},
-			...ocr.description,
-			...job.description,
-			...template.description,
-		],
+		properties,
 	};
 
 	methods = { listSearch: { searchTemplates } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await router.call(this, properties);
 	}
 }

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'crypto';
 
 import {
+	NodeApiError,
 	NodeConnectionTypes,
 	type IDataObject,
 	type IHookFunctions,
@@ -10,8 +11,8 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { isRejection, readCallback, reject, type JobCallback, type Rejection } from './helpers/callback';
-import { describeJobs, JOB_STATES, simplifyJob } from './helpers/jobs';
+import { isOtherCallback, isRejection, readCallback, reject, type JobCallback, type Rejection } from './helpers/callback';
+import { describeJobs, jobClock, JOB_STATES, simplifyJob } from './helpers/jobs';
 import { CREDENTIAL_TYPE } from './transport/account';
 
 const SEEN_LIMIT = 1000;
@@ -63,24 +64,45 @@ async function rawBody(context: IWebhookFunctions): Promise<Buffer | Rejection> 
 	return Buffer.from(JSON.stringify(context.getBodyData()));
 }
 
-/** Each job as the service knows it; a job it does not know, or knows in another state, refuses the callback. */
+/**
+ * How long a job the service still shows in another state is read again before the callback is
+ * refused: a callback can arrive a moment before the job's record is updated everywhere.
+ */
+export const CONFIRM_RETRY_DELAYS_MS = [500, 1000, 2000];
+
+/** The service could not be reached, or answered with an error (a NodeApiError): the callback is answered 502. */
+const isServiceFailure = (error: unknown): error is NodeApiError => error instanceof NodeApiError;
+
+/**
+ * Each job as the service knows it. A job it does not know refuses the callback; a job it knows
+ * in another state is read again a few times (CONFIRM_RETRY_DELAYS_MS) before the callback is
+ * refused as contradicted.
+ */
 async function confirmedJobs(context: IWebhookFunctions, callback: JobCallback): Promise<IDataObject[] | Rejection> {
-	const { jobs, unknownIds } = await describeJobs(
-		context,
-		callback.jobs.map((job) => String(job.JobId)),
-	);
-	if (unknownIds.length) return reject(404, `Unknown job ${unknownIds.join(', ')}`);
-	const byId = new Map(jobs.map((job) => [String(job.JobId), job]));
-	const confirmed: IDataObject[] = [];
-	for (const claimed of callback.jobs) {
-		const actual = byId.get(String(claimed.JobId));
-		if (!actual) return reject(404, `Unknown job ${String(claimed.JobId)}`);
-		if (actual.State !== claimed.State) {
-			return reject(409, `Job ${String(claimed.JobId)} is ${String(actual.State)} in the service, not ${String(claimed.State)}`);
+	const claimed = new Map(callback.jobs.map((job) => [String(job.JobId), String(job.State)]));
+	const confirmed = new Map<string, IDataObject>();
+	let pending = [...claimed.keys()];
+	let contradiction = '';
+	for (let attempt = 0; pending.length; attempt++) {
+		const { jobs, unknownIds } = await describeJobs(context, pending);
+		if (unknownIds.length) return reject(404, `Unknown job ${unknownIds.join(', ')}`);
+		const byId = new Map(jobs.map((job) => [String(job.JobId), job]));
+		const behind: string[] = [];
+		for (const id of pending) {
+			const actual = byId.get(id);
+			if (!actual) return reject(404, `Unknown job ${id}`);
+			if (String(actual.State) === claimed.get(id)) confirmed.set(id, actual);
+			else {
+				behind.push(id);
+				contradiction = `Job ${id} is ${String(actual.State)} in the service, not ${claimed.get(id)}`;
+			}
 		}
-		confirmed.push(actual);
+		pending = behind;
+		if (!pending.length) break;
+		if (attempt >= CONFIRM_RETRY_DELAYS_MS.length) return reject(409, contradiction);
+		await jobClock.sleep(CONFIRM_RETRY_DELAYS_MS[attempt]);
 	}
-	return confirmed;
+	return callback.jobs.map((job) => confirmed.get(String(job.JobId))!);
 }
 
 export class TencentCloudInfiniteTrigger implements INodeType {
@@ -187,7 +209,14 @@ export class TencentCloudInfiniteTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const outcome = await receive(this).catch((): Rejection => reject(502, 'The job could not be confirmed with the service'));
+		const outcome = await receive(this).catch((error: unknown): Rejection => {
+			if (isServiceFailure(error)) {
+				this.logger.warn(`Tencent Cloud Infinite Trigger: a callback could not be confirmed: ${error.message}`);
+				return reject(502, `The job could not be confirmed with the service: ${error.message}`);
+			}
+			this.logger.error(`Tencent Cloud Infinite Trigger: a callback failed: ${(error as Error)?.stack ?? String(error)}`);
+			return reject(500, 'The callback could not be processed; the n8n log has the details');
+		});
 		return isRejection(outcome) ? answer(this, outcome.status, { status: 'rejected', reason: outcome.reason }) : outcome;
 	}
 }
@@ -203,6 +232,7 @@ async function receive(context: IWebhookFunctions): Promise<IWebhookResponseData
 	const contentType = String(context.getRequestObject().headers['content-type'] ?? '');
 	const callback = readCallback(body, contentType, Number(options.maxBodyKb ?? 10240) * 1024);
 	if (isRejection(callback)) return callback;
+	if (isOtherCallback(callback)) return answer(context, 200, { status: 'ignored', reason: 'not a job callback' });
 
 	const event = options.event === undefined ? 'TaskFinish' : String(options.event);
 	const tags = context.getNodeParameter('tags', []) as string[];

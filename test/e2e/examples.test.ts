@@ -94,7 +94,7 @@ describe('the examples', () => {
 		expect(outcome.json('Read sample image')).toEqual([expect.objectContaining({ fileName: 'sample.png', mimeType: 'image/png' })]);
 		const items = outcome.json('Recognize Text');
 		expect(items).toHaveLength(1);
-		expect(items[0]).toMatchObject({ text: SAMPLE_TEXT.join('\n'), fileName: 'sample.png', objectKey: expect.stringMatching(/^n8n-ocr-uploads\/.+\/sample\.png$/) });
+		expect(items[0]).toMatchObject({ text: SAMPLE_TEXT.join('\n'), fileName: 'sample.png', uploadKept: false });
 		const lines = items[0].lines as Array<{ text: string; confidence: number; box: object; polygon: unknown[] }>;
 		expect(lines.map((line) => line.text)).toEqual(SAMPLE_TEXT);
 		for (const line of lines) {
@@ -124,13 +124,13 @@ describe('the examples', () => {
 	it('create-template-and-run-ocr-job: creates a template, submits a job with it and waits for the result', async () => {
 		const outcome = await run('create-template-and-run-ocr-job.json');
 		const [template] = outcome.json('Create Template');
-		expect(template).toMatchObject({ TemplateId: expect.stringMatching(/^t\w+/), Name: expect.stringMatching(/^n8n-example-\d+$/) });
+		expect(template).toMatchObject({ templateId: expect.stringMatching(/^t\w+/), name: expect.stringMatching(/^n8n-example-\d+$/) });
 		const [job] = outcome.json('Submit OCR Job and Wait');
 		expect(job).toMatchObject({
 			state: 'Success',
 			tag: 'ImageOCR',
-			templateId: template.TemplateId,
-			templateName: template.Name,
+			templateId: template.templateId,
+			templateName: template.name,
 			objectKey: 'samples/sample.png',
 			userData: 'n8n-example',
 			text: SAMPLE_TEXT.join('\n'),
@@ -141,8 +141,8 @@ describe('the examples', () => {
 		const outcome = await run('submit-id-card-job.json');
 		const [job] = outcome.json('Submit ID Card Job');
 		expect(job).toMatchObject({ state: 'Success', tag: 'ImageLicenseRec', cardType: 'IDCard', objectKey: 'samples/id-card.png' });
-		expect(job.fields).toMatchObject({ Name: 'Zhang San', Gender: 'Male', Nationality: 'Han', Birth: '1990-01-01', Address: '1 Example Road' });
-		expect(String((job.fields as Record<string, string>).IdNum)).toMatch(/^\d{18}$/);
+		expect(job.fields).toMatchObject({ name: 'Zhang San', sex: 'Male', ethnicity: 'Han', birth: '1990-01-01', address: '1 Example Road' });
+		expect(String((job.fields as Record<string, string>).idNumber)).toMatch(/^\d{18}$/);
 	});
 });
 

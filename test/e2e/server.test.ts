@@ -94,7 +94,7 @@ describe('what n8n lists (the node-types listing the editor loads)', () => {
 		expect(property(node, 'recognitionType').options!.map((option) => option.value)).toEqual(
 			expect.arrayContaining(['general', 'accurate', 'efficient', 'fast', 'handwriting']),
 		);
-		for (const name of ['binaryPropertyName', 'objectKey', 'url', 'languageType', 'pdfMode', 'simplify', 'settingsFrom', 'templateId', 'cardType', 'callback', 'waitForCompletion']) {
+		for (const name of ['binaryPropertyName', 'objectKey', 'url', 'languageType', 'pdfMode', 'output', 'simplify', 'settingsFrom', 'templateId', 'cardType', 'callbackType', 'callbackUrl', 'waitForCompletion', 'deleteUpload']) {
 			expect(property(node, name)).toBeDefined();
 		}
 		expect(property(node, 'templateId').type).toBe('resourceLocator');

@@ -31,18 +31,28 @@ export interface TriggerServer {
 	close(): Promise<void>;
 }
 
-async function parseLikeN8n(request: IncomingMessage & { body?: unknown }): Promise<void> {
+/**
+ * n8n's `parseBody` (n8n/dist/middlewares/body-parser.js), as it runs before a webhook: for the
+ * content types it parses (exactly application/json, any type ending in /xml or +xml), a body that does not
+ * parse is answered `422 Failed to parse request body` and the node never runs. Returns that
+ * message, or undefined when the node may run.
+ */
+async function parseLikeN8n(request: IncomingMessage & { body?: unknown }): Promise<string | undefined> {
 	const chunks: Buffer[] = [];
 	for await (const chunk of request) chunks.push(chunk as Buffer);
 	request.rawBody = Buffer.concat(chunks);
-	const type = String(request.headers['content-type'] ?? '');
-	const text = request.rawBody.toString('utf8');
+	const type = String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+	const text = request.rawBody.toString('utf8').replace(/^\uFEFF/, '');
+	if (!request.rawBody.length) return undefined;
 	try {
-		if (type.includes('json')) request.body = JSON.parse(text);
-		else if (type.includes('xml')) request.body = await parseStringPromise(text, { async: true, normalize: true, normalizeTags: true, explicitArray: false });
-	} catch {
-		request.body = {};
+		if (type === 'application/json') request.body = JSON.parse(text);
+		else if (type.endsWith('/xml') || type.endsWith('+xml')) {
+			request.body = await parseStringPromise(text, { async: true, normalize: true, normalizeTags: true, explicitArray: false });
+		} else if (type === 'text/plain') request.body = text;
+	} catch (error) {
+		return (error as Error).message;
 	}
+	return undefined;
 }
 
 export async function startTriggerServer(options: {
@@ -82,7 +92,12 @@ export async function startTriggerServer(options: {
 
 	const server: Server = createServer((request, response) => {
 		void (async () => {
-			await parseLikeN8n(request);
+			const unparsable = await parseLikeN8n(request);
+			if (unparsable !== undefined) {
+				response.writeHead(422, { 'content-type': 'application/json' });
+				response.end(JSON.stringify({ code: 422, message: 'Failed to parse request body', hint: unparsable }));
+				return;
+			}
 			const url = new URL(request.url ?? '/', 'http://127.0.0.1');
 			Object.assign(request, { query: Object.fromEntries(url.searchParams) });
 			const additionalData = { ...createAdditionalData({ credentialsHelper }), httpRequest: request, httpResponse: response } as never;

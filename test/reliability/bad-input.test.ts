@@ -21,7 +21,7 @@ interface Case {
 const recognize = (parameters: Record<string, unknown>) => ({ resource: 'ocr', operation: 'recognizeText', ...parameters });
 const fromObject = (objectKey: string) => recognize({ source: 'object', objectKey });
 const fromUrl = (url: string) => recognize({ source: 'url', url });
-const submit = (parameters: Record<string, unknown>) => ({ resource: 'job', operation: 'submitOcrJob', source: 'object', objectKey: 'scan.txt', ...parameters });
+const submit = (parameters: Record<string, unknown>) => ({ resource: 'job', operation: 'submitOcrJob', source: 'object', objectKey: 'scan.png', ...parameters });
 const createTemplate = (name: string) => ({ resource: 'template', operation: 'create', name });
 const pdfPages = (pdfPages: string) => recognize({ source: 'object', objectKey: 'a.pdf', pdfMode: 'pages', pdfPages });
 
@@ -29,14 +29,14 @@ const URL_ALLOWED = /http:\/\/ or https:\/\/ address/;
 const PAGES_ALLOWED = /page numbers from 1 and ranges/;
 
 const CASES: Record<string, Case> = {
-	'credential: bucket without APPID': { parameters: fromObject('a.txt'), credential: { bucket: 'examplebucket' }, message: /^Credential field "bucket": Bucket "examplebucket" is not valid/, allowed: /BucketName-APPID/ },
-	'credential: bucket in upper case': { parameters: fromObject('a.txt'), credential: { bucket: 'Example-1250000000' }, message: /^Credential field "bucket"/, allowed: /lowercase letters/ },
-	'credential: region with spaces': { parameters: fromObject('a.txt'), credential: { region: 'ap guangzhou' }, message: /^Credential field "region"/, allowed: /ap-guangzhou/ },
-	'credential: region with a dot': { parameters: fromObject('a.txt'), credential: { region: 'ap-guangzhou.evil.com' }, message: /^Credential field "region"/, allowed: /region ID such as/ },
-	'credential: COS endpoint with a path': { parameters: fromObject('a.txt'), credential: { cosEndpoint: 'https://cos.example.com/bucket' }, message: /^Credential field "cosEndpoint"/, allowed: /only the scheme, host and port/ },
+	'credential: bucket without APPID': { parameters: fromObject('a.png'), credential: { bucket: 'examplebucket' }, message: /^Credential field "bucket": Bucket "examplebucket" is not valid/, allowed: /BucketName-APPID/ },
+	'credential: bucket in upper case': { parameters: fromObject('a.png'), credential: { bucket: 'Example-1250000000' }, message: /^Credential field "bucket"/, allowed: /lowercase letters/ },
+	'credential: region with spaces': { parameters: fromObject('a.png'), credential: { region: 'ap guangzhou' }, message: /^Credential field "region"/, allowed: /ap-guangzhou/ },
+	'credential: region with a dot': { parameters: fromObject('a.png'), credential: { region: 'ap-guangzhou.evil.com' }, message: /^Credential field "region"/, allowed: /region ID such as/ },
+	'credential: COS endpoint with a path': { parameters: fromObject('a.png'), credential: { cosEndpoint: 'https://cos.example.com/bucket' }, message: /^Credential field "cosEndpoint"/, allowed: /only the scheme, host and port/ },
 	'credential: CI endpoint with ftp:': { parameters: createTemplate('t'), credential: { ciEndpoint: 'ftp://ci.example.com' }, message: /^Credential field "ciEndpoint"/, allowed: /https:\/\/ or http:\/\// },
-	'credential: endpoint with user and password': { parameters: fromObject('a.txt'), credential: { cosEndpoint: 'https://user:pw@cos.example.com' }, message: /^Credential field "cosEndpoint"/, allowed: /only the scheme, host and port/ },
-	'credential: endpoint that is not a URL': { parameters: fromObject('a.txt'), credential: { cosEndpoint: 'cos.example.com' }, message: /^Credential field "cosEndpoint"/, allowed: /must be a URL such as/ },
+	'credential: endpoint with user and password': { parameters: fromObject('a.png'), credential: { cosEndpoint: 'https://user:pw@cos.example.com' }, message: /^Credential field "cosEndpoint"/, allowed: /only the scheme, host and port/ },
+	'credential: endpoint that is not a URL': { parameters: fromObject('a.png'), credential: { cosEndpoint: 'cos.example.com' }, message: /^Credential field "cosEndpoint"/, allowed: /must be a URL such as/ },
 	// Values from expressions: n8n itself refuses an empty required field or a malformed ID typed in directly.
 	'object key: empty': { parameters: fromObject('={{ "" }}'), message: /^"Object Key" is empty/, allowed: /Enter the key/ },
 	'object key: only slashes': { parameters: fromObject('///'), message: /^"Object Key" is empty/, allowed: /Enter the key/ },
@@ -51,24 +51,28 @@ const CASES: Record<string, Case> = {
 	'binary: no such binary property': { parameters: recognize({ source: 'binary', binaryPropertyName: 'scan' }), message: /"scan"/, allowed: /binary/i },
 	'template name: a space': { parameters: createTemplate('my template'), message: /^"Name"/, allowed: /letters.*digits.*_.*-/ },
 	'template name: over 64 characters': { parameters: createTemplate('a'.repeat(65)), message: /^"Name"/, allowed: /64/ },
-	'template name: empty': { parameters: createTemplate('={{ "" }}'), message: /^"Name"/, allowed: /letters/ },
+	'template name: empty': { parameters: createTemplate('={{ "" }}'), message: /^"Name" is empty/, allowed: /Letters/ },
 	'template ID: not an ID': { parameters: { resource: 'template', operation: 'get', templateId: { __rl: true, mode: 'id', value: '={{ "../jobs" }}' } }, message: /^"Template" must be a template ID/, allowed: /t1460606b9752148c4ab182f55163ba7cd/ },
 	'User Data: a newline': { parameters: submit({ options: { userData: 'line\nbreak' } }), message: /^"User Data"/, allowed: /printable ASCII/ },
 	'User Data: Chinese characters': { parameters: submit({ options: { userData: '订单' } }), message: /^"User Data"/, allowed: /printable ASCII/ },
 	'User Data: over 1024 characters': { parameters: submit({ options: { userData: 'x'.repeat(1025) } }), message: /^"User Data" is 1025 characters long; at most 1024/, allowed: /at most 1024/ },
-	'Job Level: 3': { parameters: submit({ options: { jobLevel: 3 } }), message: /^"Job Level" must be 0, 1 or 2, not 3/, allowed: /0, 1 or 2/ },
-	'Job Level: -1': { parameters: submit({ options: { jobLevel: -1 } }), message: /^"Job Level" must be 0, 1 or 2/, allowed: /0, 1 or 2/ },
-	'Callback URL: empty': { parameters: submit({ callback: { type: 'Url', url: '' } }), message: /^"Callback URL" is empty/, allowed: /http\(s\) URL/ },
-	'Callback URL: ftp:': { parameters: submit({ callback: { type: 'Url', url: 'ftp://example.com/hook' } }), message: /^"Callback URL" must use http or https/, allowed: URL_ALLOWED },
-	'Callback URL: not a URL': { parameters: submit({ callback: { type: 'Url', url: 'my-n8n/webhook' } }), message: /^"Callback URL" is not a valid URL/, allowed: URL_ALLOWED },
-	'Callback: TDMQ without a queue name': { parameters: submit({ callback: { type: 'TDMQ', mqRegion: 'gz' } }), message: /^"TDMQ Name" is required for a TDMQ callback/, allowed: /TDMQ/ },
+	'Job Level: 3': { parameters: submit({ options: { jobLevel: 3 } }), message: /^"Job Level" is 3, which is not one of 0, 1, 2/, allowed: /0, 1, 2/ },
+	'Job Level: -1': { parameters: submit({ options: { jobLevel: -1 } }), message: /^"Job Level" is -1/, allowed: /0, 1, 2/ },
+	'Callback URL: empty': { parameters: submit({ callbackType: 'url', callbackUrl: '={{ "" }}' }), message: /^"Callback URL" is empty/, allowed: URL_ALLOWED },
+	'Callback URL: ftp:': { parameters: submit({ callbackType: 'url', callbackUrl: 'ftp://example.com/hook' }), message: /^"Callback URL" must use http or https/, allowed: URL_ALLOWED },
+	'Callback URL: not a URL': { parameters: submit({ callbackType: 'url', callbackUrl: 'my-n8n/webhook' }), message: /^"Callback URL" is not a valid URL/, allowed: URL_ALLOWED },
+	'Callback: TDMQ without a queue name': { parameters: submit({ callbackType: 'tdmq', mqRegion: 'gz', mqName: '={{ "" }}' }), message: /^"TDMQ Name" is empty/, allowed: /TDMQ queue or topic/ },
+	'Callback: a type that does not exist': { parameters: submit({ callbackType: '={{ "Url" }}', callbackUrl: 'https://example.com/hook', mqName: 'q', mqRegion: 'gz' }), message: /^"Callback" is "Url"/, allowed: /"queue", "url", "tdmq", "none"/ },
+	'Recognition Type: from an expression, in capitals': { parameters: recognize({ source: 'object', objectKey: 'a.png', recognitionType: '={{ "GENERAL" }}' }), message: /^"Recognition Type" is "GENERAL"/, allowed: /"general", "handwriting"/ },
+	'Language: from an expression, a name': { parameters: recognize({ source: 'object', objectKey: 'a.png', languageType: '={{ "english" }}' }), message: /^"Language" is "english"/, allowed: /"zh", "zh_rare"/ },
+	'binary: a text file': { parameters: recognize({ source: 'binary', binaryPropertyName: 'data' }), message: /^"a.txt" is text\/plain/, allowed: /PNG, JPG, JPEG, BMP or PDF/ },
 	'PDF pages: a descending range': { parameters: pdfPages('3-1'), message: /^"Pages" has "3-1", which is not a page or a range/, allowed: PAGES_ALLOWED },
 	'PDF pages: page 0': { parameters: pdfPages('0,2'), message: /^"Pages" has "0"/, allowed: PAGES_ALLOWED },
 	'PDF pages: words': { parameters: pdfPages('first'), message: /^"Pages" has "first"/, allowed: PAGES_ALLOWED },
 	'PDF pages: empty': { parameters: pdfPages(' , '), message: /^"Pages" is empty/, allowed: PAGES_ALLOWED },
 	'PDF pages: over 2000 pages': { parameters: pdfPages('1-5000'), message: /^"Pages" selects more than 2000 pages/, allowed: PAGES_ALLOWED },
-	'Items at Once: 0': { parameters: recognize({ source: 'object', objectKey: 'a.txt', options: { itemsAtOnce: 0 } }), message: /^"Items at Once"/, allowed: /whole number from 1/ },
-	'Request Timeout: 0': { parameters: recognize({ source: 'object', objectKey: 'a.txt', options: { requestTimeout: 0 } }), message: /^"Request Timeout \(Seconds\)" must be a number above 0/, allowed: /above 0/ },
+	'Items at Once: 0': { parameters: recognize({ source: 'object', objectKey: 'a.png', options: { itemsAtOnce: 0 } }), message: /^"Items at Once"/, allowed: /whole number from 1/ },
+	'Request Timeout: 0': { parameters: recognize({ source: 'object', objectKey: 'a.png', options: { requestTimeout: 0 } }), message: /^"Request Timeout \(Seconds\)" must be a whole number from 1, not 0/, allowed: /from 1/ },
 	'Poll Interval: 0': { parameters: submit({ waitForCompletion: true, options: { pollInterval: 0 } }), message: /^"Poll Interval \(Seconds\)"/, allowed: /whole number from 1/ },
 };
 

@@ -4,15 +4,16 @@
  * a POST that may have been handled is never repeated, and nothing in any outcome holds a secret.
  */
 import type { Faults } from '../../emulator';
+import { textPng } from '../helpers/images';
 import { inlineBinary } from '../helpers/n8n';
 import { singleNodeWorkflow } from '../helpers/workflows';
 import { runScanned, useSecretEmulator } from './scanned';
 
 const { emulator, credential } = useSecretEmulator();
 
-const recognize = (objectKey = 'scan.txt', options: Record<string, unknown> = {}) => ({ resource: 'ocr', operation: 'recognizeText', source: 'object', objectKey, options });
+const recognize = (objectKey = 'scan.png', options: Record<string, unknown> = {}) => ({ resource: 'ocr', operation: 'recognizeText', source: 'object', objectKey, options });
 const recognizeBinary = { resource: 'ocr', operation: 'recognizeText', source: 'binary', binaryPropertyName: 'data' };
-const binaryItem = { json: {}, binary: { data: inlineBinary('binary line one\nbinary line two', 'scan.txt', 'text/plain') } };
+const binaryItem = { json: {}, binary: { data: inlineBinary(textPng(['binary line one', 'binary line two']), 'scan.png', 'image/png') } };
 
 async function run(parameters: Record<string, unknown>, inputItems = [{ json: {} }]) {
 	return await runScanned(singleNodeWorkflow(parameters), { credentials: { tencentCloudInfiniteApi: credential() }, inputItems });
@@ -24,7 +25,7 @@ function statuses(method: string, pathPrefix = '/') {
 		.map((request) => request.status);
 }
 
-beforeEach(() => emulator().objects.set('scan.txt', Buffer.from('first line\nsecond line')));
+beforeEach(() => emulator().objects.set('scan.png', textPng(['first line', 'second line'])));
 
 describe('temporary faults are retried and the result is correct', () => {
 	const cases: Array<[string, Faults, string, number[]]> = [
@@ -38,7 +39,7 @@ describe('temporary faults are retried and the result is correct', () => {
 		emulator().setFaults(faults);
 		const result = await run(recognize());
 		expect(result.error).toBeUndefined();
-		expect(result.json('CI')[0]).toMatchObject({ text: 'first line\nsecond line', objectKey: 'scan.txt' });
+		expect(result.json('CI')[0]).toMatchObject({ text: 'first line\nsecond line', objectKey: 'scan.png' });
 		expect(statuses(method)).toEqual(expected);
 	});
 
@@ -54,7 +55,7 @@ describe('temporary faults are retried and the result is correct', () => {
 		expect(result.json('CI')[0]).toMatchObject({ text: 'binary line one\nbinary line two' });
 		expect(statuses(method)).toEqual(expected);
 		// The upload arrived whole and was removed afterwards.
-		expect([...emulator().objects.keys()]).toEqual(['scan.txt']);
+		expect([...emulator().objects.keys()]).toEqual(['scan.png']);
 	});
 });
 
@@ -70,7 +71,7 @@ describe('lasting faults end in a clear error after the retry budget', () => {
 	it('connection resets on every PUT: three attempts, then a network error naming the reset', async () => {
 		emulator().setFaults({ resetCount: 100, match: { method: 'PUT' } });
 		const result = await run(recognizeBinary, [binaryItem]);
-		expect(result.error?.message).toBe('Could not reach Tencent Cloud Infinite after 3 attempts: the connection was reset');
+		expect(result.error?.message).toMatch(/^Could not reach Tencent Cloud Infinite at http:\/\/127\.0\.0\.1:\d+ after 3 attempts: the connection was reset$/);
 		expect(statuses('PUT')).toEqual([-1, -1, -1]);
 		expect(statuses('GET')).toEqual([]);
 	});
@@ -87,8 +88,8 @@ describe('lasting faults end in a clear error after the retry budget', () => {
 describe('a POST that may have been handled is never sent twice', () => {
 	it('a reset after POST /jobs was handled: one job, and an error saying to check before repeating', async () => {
 		emulator().setFaults({ resetCount: 1, resetMode: 'after', match: { service: 'ci', method: 'POST', path: '/jobs' } });
-		const result = await run({ resource: 'job', operation: 'submitOcrJob', source: 'object', objectKey: 'scan.txt' });
-		expect(result.error?.message).toBe('Could not reach Tencent Cloud Infinite: the connection was reset');
+		const result = await run({ resource: 'job', operation: 'submitOcrJob', source: 'object', objectKey: 'scan.png' });
+		expect(result.error?.message).toMatch(/^Could not reach Tencent Cloud Infinite at http:\/\/127\.0\.0\.1:\d+: the connection was reset$/);
 		expect(result.error?.description).toMatch(/not sent again.*Job › Get Many/s);
 		expect(emulator().stats.jobsSubmitted).toBe(1);
 		expect(statuses('POST', '/jobs')).toEqual([-1]);
@@ -96,7 +97,7 @@ describe('a POST that may have been handled is never sent twice', () => {
 
 	it('a 503 on POST /jobs is not retried either (the service may have queued it)', async () => {
 		emulator().setFaults({ errorCount: 1, errorStatus: 503, errorCode: 'SlowDown', match: { service: 'ci', method: 'POST', path: '/jobs' } });
-		const result = await run({ resource: 'job', operation: 'submitOcrJob', source: 'object', objectKey: 'scan.txt' });
+		const result = await run({ resource: 'job', operation: 'submitOcrJob', source: 'object', objectKey: 'scan.png' });
 		expect(result.error?.message).toMatch(/^Cloud Infinite error SlowDown/);
 		expect(statuses('POST', '/jobs')).toEqual([503]);
 	});
@@ -104,7 +105,7 @@ describe('a POST that may have been handled is never sent twice', () => {
 	it('a reset after POST /template was handled: one template', async () => {
 		emulator().setFaults({ resetCount: 1, resetMode: 'after', match: { service: 'ci', method: 'POST', path: '/template' } });
 		const result = await run({ resource: 'template', operation: 'create', name: 'once' });
-		expect(result.error?.message).toBe('Could not reach Tencent Cloud Infinite: the connection was reset');
+		expect(result.error?.message).toMatch(/^Could not reach Tencent Cloud Infinite at http:\/\/127\.0\.0\.1:\d+: the connection was reset$/);
 		expect(emulator().stats.templatesCreated).toBe(1);
 		expect(statuses('POST', '/template')).toEqual([-1]);
 	});
@@ -113,8 +114,8 @@ describe('a POST that may have been handled is never sent twice', () => {
 describe('time', () => {
 	it('a slow server meets the Request Timeout option: a clear error naming it, no long wait', async () => {
 		emulator().setFaults({ latencyMs: 4000, match: { method: 'GET' } });
-		const result = await run(recognize('scan.txt', { requestTimeout: 1 }));
-		expect(result.error?.message).toBe('Could not reach Tencent Cloud Infinite: no answer within 1 s (Request Timeout option)');
+		const result = await run(recognize('scan.png', { requestTimeout: 1 }));
+		expect(result.error?.message).toMatch(/^Could not reach Tencent Cloud Infinite at http:\/\/127\.0\.0\.1:\d+: no answer within 1 s \(Request Timeout option\)$/);
 		// A stalled request is not sent again: that would only multiply the wait. (Status 0: the client left.)
 		expect(statuses('GET')).toEqual([0]);
 	});

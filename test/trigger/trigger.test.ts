@@ -2,9 +2,13 @@
  * Tencent Cloud Infinite Trigger: its webhook against real HTTP requests (n8n's body handling,
  * n8n-core's WebhookContext), confirmed with the emulator, and a round trip from a submitted job.
  */
+import { readFileSync } from 'fs';
+import path from 'path';
+
 import { callbackBody } from '../../emulator/callbacks';
 import type { Job } from '../../emulator/jobs';
 import { useEmulator } from '../helpers/emulator-setup';
+import { textPng } from '../helpers/images';
 import { runWorkflow } from '../helpers/n8n';
 import { startTriggerServer, type TriggerServer } from '../helpers/webhook';
 import { singleNodeWorkflow } from '../helpers/workflows';
@@ -39,8 +43,8 @@ async function post(server: TriggerServer, body: string, contentType: string, to
 }
 
 async function finishedJob(content = 'callback text', extra: Record<string, unknown> = {}): Promise<Job> {
-	emulator().objects.set('cb.txt', Buffer.from(content));
-	const result = await runWorkflow(singleNodeWorkflow({ resource: 'job', operation: 'submitOcrJob', objectKey: 'cb.txt', waitForCompletion: true, options: { pollInterval: 1 }, ...extra }), {
+	emulator().objects.set('cb.png', textPng(content));
+	const result = await runWorkflow(singleNodeWorkflow({ resource: 'job', operation: 'submitOcrJob', objectKey: 'cb.png', waitForCompletion: true, options: { pollInterval: 1 }, ...extra }), {
 		credentials: { tencentCloudInfiniteApi: credential() },
 	});
 	if (result.error) throw new Error(result.error.message);
@@ -62,9 +66,9 @@ describe('webhook lifecycle', () => {
 
 describe('a job submitted with the trigger’s URL as callback', () => {
 	it.each(['JSON', 'XML'])('starts exactly one execution with the finished job (%s)', async (format) => {
-		emulator().objects.set('round.txt', Buffer.from('Round trip'));
+		emulator().objects.set('round.png', textPng('Round trip'));
 		const submitted = await runWorkflow(
-			singleNodeWorkflow({ resource: 'job', operation: 'submitOcrJob', objectKey: 'round.txt', callback: { type: 'Url', url: `${trigger.url}?token=${SECRET}`, format } }),
+			singleNodeWorkflow({ resource: 'job', operation: 'submitOcrJob', objectKey: 'round.png', callbackType: 'url', callbackUrl: `${trigger.url}?token=${SECRET}`, callbackFormat: format }),
 			{ credentials: { tencentCloudInfiniteApi: credential() } },
 		);
 		const jobId = String(submitted.json('CI')[0].jobId);
@@ -127,13 +131,61 @@ describe('accepted callbacks', () => {
 	});
 });
 
+describe('callbacks that are not about one of our jobs', () => {
+	it('answers a workflow’s WorkflowExecution notice 200 ignored, starting nothing', async () => {
+		const { body } = JSON.parse(readFileSync(path.join(__dirname, '../conformance/callbacks/workflow-json.json'), 'utf8')) as { body: unknown };
+		const reply = await post(trigger, JSON.stringify(body), 'application/json');
+		expect(reply).toEqual({ status: 200, body: { status: 'ignored', reason: 'not a job callback' } });
+		const xml = readFileSync(path.join(__dirname, '../conformance/callbacks/workflow-xml.xml'), 'utf8').replace(/^<!--[\s\S]*?-->\s*/, '');
+		expect(await post(trigger, xml, 'application/xml')).toEqual({ status: 200, body: { status: 'ignored', reason: 'not a job callback' } });
+		expect(trigger.executions).toHaveLength(0);
+	});
+});
+
+describe('confirming with the service', () => {
+	it('reads a job again when the service is a moment behind its callback, then accepts it', async () => {
+		const job = await finishedJob('behind');
+		const claimed = asJson(job);
+		job.detail.State = 'Running';
+		setTimeout(() => (job.detail.State = 'Success'), 700);
+		const reply = await post(trigger, claimed, 'application/json');
+		expect(reply).toEqual({ status: 200, body: { status: 'accepted', jobs: 1 } });
+		expect(trigger.executions[0][0].json).toMatchObject({ state: 'Success', text: 'behind' });
+		const reads = emulator().requests.filter((request) => request.path === `/jobs/${String(job.detail.JobId)}`);
+		expect(reads.length).toBeGreaterThan(1);
+	});
+
+	it('answers 502 when the service cannot be reached, and 500 (logged) for its own failures', async () => {
+		const unreachable = await serve({}, false);
+		const job = await finishedJob();
+		const offline = await startTriggerServer({
+			nodeType: TRIGGER,
+			parameters: { secretToken: SECRET },
+			credentials: { tencentCloudInfiniteApi: credential({ ciEndpoint: 'http://127.0.0.1:9' }) },
+		});
+		servers.push(offline);
+		const down = await post(offline, asJson(job), 'application/json');
+		expect(down.status).toBe(502);
+		expect(down.body.reason).toMatch(/^The job could not be confirmed with the service: Could not reach Tencent Cloud Infinite/);
+		const broken = await startTriggerServer({
+			nodeType: TRIGGER,
+			parameters: { secretToken: SECRET },
+			credentials: { tencentCloudInfiniteApi: credential({ bucket: 'Not A Bucket' }) },
+		});
+		servers.push(broken);
+		const failed = await post(broken, asJson(job), 'application/json');
+		expect(failed).toEqual({ status: 500, body: { status: 'rejected', reason: 'The callback could not be processed; the n8n log has the details' } });
+		expect(unreachable.executions.length + offline.executions.length + broken.executions.length).toBe(0);
+	});
+});
+
 describe('refused callbacks start nothing', () => {
 	it.each([
 		['no token', async (job: Job) => post(trigger, asJson(job), 'application/json', null), 401, /Missing or wrong token/],
 		['a wrong token', async (job: Job) => post(trigger, asJson(job), 'application/json', 'guess'), 401, /Missing or wrong token/],
-		['malformed JSON', async () => post(trigger, '{"EventName": "TaskFinish", "JobsDetail": {', 'application/json'), 400, /not valid JSON/],
-		['truncated XML', async (job: Job) => post(trigger, asXml(job).slice(0, 200), 'application/xml'), 400, /XML body is refused/],
-		['XML with entity declarations', async () => post(trigger, '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><Response><EventName>&b;</EventName></Response>', 'application/xml'), 400, /DOCTYPE/],
+		['malformed JSON sent as text', async () => post(trigger, '{"EventName": "TaskFinish", "JobsDetail": {', 'text/plain'), 400, /not valid JSON/],
+		['truncated XML sent as text', async (job: Job) => post(trigger, asXml(job).slice(0, 200), 'text/plain'), 400, /XML body is refused/],
+		['XML with entity declarations sent as text', async () => post(trigger, '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><Response><EventName>&b;</EventName></Response>', 'text/plain'), 400, /DOCTYPE/],
 		['no JobsDetail', async () => post(trigger, '{"EventName":"TaskFinish"}', 'application/json'), 400, /no JobsDetail/],
 		['an unknown job', async (job: Job) => post(trigger, asJson(job).replace(String(job.detail.JobId), 'a00000000000000000000000000000000'), 'application/json'), 404, /Unknown job/],
 		['a state the service contradicts', async (job: Job) => post(trigger, asJson(job).replace('"State":"Success"', '"State":"Failed"'), 'application/json'), 409, /is Success in the service, not Failed/],
@@ -143,6 +195,17 @@ describe('refused callbacks start nothing', () => {
 		expect(reply.status).toBe(status);
 		expect(reply.body.status).toBe('rejected');
 		expect(reply.body.reason).toMatch(reason);
+		expect(trigger.executions).toHaveLength(0);
+	});
+
+	it.each([
+		['malformed JSON', '{"EventName": "TaskFinish", "JobsDetail": {', 'application/json'],
+		['XML cut in a tag', '<Response><EventName>TaskFinish</EventName><JobsDetail><JobId>a1</Jo', 'application/xml'],
+		['XML with entity declarations', '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><Response><EventName>&b;</EventName></Response>', 'application/xml'],
+	])('%s is answered 422 by n8n before the trigger runs', async (_name, body, contentType) => {
+		const response = await fetch(`${trigger.url}?token=${SECRET}`, { method: 'POST', headers: { 'content-type': contentType }, body });
+		expect(response.status).toBe(422);
+		expect(((await response.json()) as { message: string }).message).toBe('Failed to parse request body');
 		expect(trigger.executions).toHaveLength(0);
 	});
 

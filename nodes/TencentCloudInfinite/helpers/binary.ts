@@ -2,23 +2,87 @@ import { randomUUID } from 'crypto';
 
 import { BINARY_ENCODING, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
 
+import { operationError } from '../transport/errors';
 import { ciRequest } from '../transport/request';
-import { invalid } from './validate';
+import type { ItemParameters } from './parameters';
 
-/** The item's binary file under `propertyName`, or an error naming the parameter and what exists. */
-export function inputBinary(context: IExecuteFunctions, itemIndex: number, propertyName: string): IBinaryData {
-	const binaries = context.getInputData()[itemIndex]?.binary ?? {};
-	const binary = binaries[propertyName];
-	if (binary) return binary;
-	const present = Object.keys(binaries);
-	throw invalid(
-		context.getNode(),
-		itemIndex,
-		`"Input Binary Field": item ${itemIndex} has no binary field "${propertyName}"`,
-		present.length
-			? `Binary fields on this item: ${present.join(', ')}`
-			: 'This item has no binary data: read or download a file before this node, or pick another source',
-	);
+export const DEFAULT_UPLOAD_PREFIX = 'n8n-ocr-uploads/';
+
+/** What the service accepts for a file to recognize, by MIME type and by file extension. */
+export interface FileRule {
+	/** How the rule is named to the user: "PNG, JPG, JPEG, BMP or PDF". */
+	formats: string;
+	mimeTypes: string[];
+	extensions: string[];
+	maxBytes: number;
+	/** Where the limit is documented. */
+	source: string;
+}
+
+/** A binary file of an item, with what is known of it before it is read. */
+export interface InputFile {
+	binary: IBinaryData;
+	fileName: string | null;
+	size: number;
+	isPdf: boolean;
+}
+
+function extensionOf(binary: IBinaryData): string {
+	const fromName = /\.([A-Za-z0-9]+)$/.exec(binary.fileName ?? '')?.[1];
+	return (binary.fileExtension ?? fromName ?? '').toLowerCase();
+}
+
+async function sizeOf(context: IExecuteFunctions, binary: IBinaryData): Promise<number> {
+	if (binary.id) return (await context.helpers.getBinaryMetadata(binary.id)).fileSize;
+	return Buffer.byteLength(binary.data, BINARY_ENCODING);
+}
+
+function megabytes(bytes: number): string {
+	return `${(bytes / 1024 / 1024).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 2)} MB`;
+}
+
+/**
+ * The item's binary file named by "Input Binary Field", checked against what the service
+ * accepts (format and size) before anything is uploaded.
+ */
+export async function inputFile(context: IExecuteFunctions, params: ItemParameters, rule: FileRule): Promise<InputFile> {
+	const field = params.string('binaryPropertyName', { required: true });
+	const binaries = context.getInputData()[params.itemIndex]?.binary ?? {};
+	const binary = binaries[field];
+	if (!binary) {
+		const present = Object.keys(binaries);
+		params.fail(
+			'binaryPropertyName',
+			`is "${field}", but item ${params.itemIndex} has no binary field of that name`,
+			present.length
+				? `Binary fields on this item: ${present.join(', ')}`
+				: 'This item has no binary data: read or download a file before this node, or pick another source',
+		);
+	}
+	const fileName = binary.fileName ?? null;
+	const named = fileName ? `"${fileName}"` : `the file in "${field}"`;
+	const mimeType = (binary.mimeType ?? '').toLowerCase();
+	const known = rule.mimeTypes.includes(mimeType) || rule.extensions.includes(extensionOf(binary));
+	if (!known) {
+		throw operationError(context.getNode(), `${named} is ${mimeType || 'of an unknown type'}; the service reads only ${rule.formats}`, {
+			itemIndex: params.itemIndex,
+			description: `Convert the file first, or pick another binary field (${rule.source})`,
+			input: { fileName },
+		});
+	}
+	const size = await sizeOf(context, binary);
+	if (size === 0) {
+		throw operationError(context.getNode(), `${named} is empty`, { itemIndex: params.itemIndex, input: { fileName } });
+	}
+	if (size > rule.maxBytes) {
+		throw operationError(context.getNode(), `${named} is ${megabytes(size)}; the service reads files of at most ${megabytes(rule.maxBytes)}`, {
+			itemIndex: params.itemIndex,
+			description: `Reduce the file (fewer pixels, stronger compression, fewer pages) before this node (${rule.source})`,
+			input: { fileName },
+		});
+	}
+	const isPdf = mimeType === 'application/pdf' || extensionOf(binary) === 'pdf';
+	return { binary, fileName, size, isPdf };
 }
 
 function safeFileName(binary: IBinaryData): string {
@@ -26,40 +90,47 @@ function safeFileName(binary: IBinaryData): string {
 	return name || `file${binary.fileExtension ? `.${binary.fileExtension}` : ''}`;
 }
 
+export interface RequestScope {
+	itemIndex: number;
+	timeoutSeconds: number;
+}
+
 /** Uploads the binary to `<prefix><uuid>/<file name>`, streaming it when n8n keeps it outside memory. */
-export async function uploadBinary(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	binary: IBinaryData,
-	keyPrefix: string,
-): Promise<string> {
+export async function uploadFile(context: IExecuteFunctions, scope: RequestScope, file: InputFile, keyPrefix: string): Promise<string> {
+	const { binary } = file;
 	const key = `${keyPrefix.replace(/^\/+/, '')}${randomUUID()}/${safeFileName(binary)}`;
-	const contentType = binary.mimeType || 'application/octet-stream';
-	if (binary.id) {
-		const id = binary.id;
-		const { fileSize } = await context.helpers.getBinaryMetadata(id);
-		await ciRequest.call(context, {
-			service: 'cos',
-			method: 'PUT',
-			path: `/${key}`,
-			body: async () => await context.helpers.getBinaryStream(id),
-			contentLength: fileSize,
-			contentType,
-			itemIndex,
-		});
+	const common = {
+		service: 'cos' as const,
+		method: 'PUT' as const,
+		path: `/${key}`,
+		contentType: binary.mimeType || 'application/octet-stream',
+		input: { fileName: file.fileName },
+		...scope,
+	};
+	const id = binary.id;
+	if (id) {
+		await ciRequest.call(context, { ...common, body: async () => await context.helpers.getBinaryStream(id), contentLength: file.size });
 	} else {
-		await ciRequest.call(context, {
-			service: 'cos',
-			method: 'PUT',
-			path: `/${key}`,
-			body: Buffer.from(binary.data, BINARY_ENCODING),
-			contentType,
-			itemIndex,
-		});
+		await ciRequest.call(context, { ...common, body: Buffer.from(binary.data, BINARY_ENCODING) });
 	}
 	return key;
 }
 
-export async function deleteObject(context: IExecuteFunctions, itemIndex: number, key: string): Promise<void> {
-	await ciRequest.call(context, { service: 'cos', method: 'DELETE', path: `/${key}`, itemIndex });
+export async function deleteObject(context: IExecuteFunctions, scope: RequestScope, key: string): Promise<void> {
+	await ciRequest.call(context, { service: 'cos', method: 'DELETE', path: `/${key}`, input: { objectKey: key }, ...scope });
+}
+
+/** Runs `work`, then deletes the uploaded object; a failure of the work wins over one of the delete. */
+export async function deleteAfter<T>(context: IExecuteFunctions, scope: RequestScope, key: string | undefined, work: () => Promise<T>): Promise<T> {
+	if (!key) return await work();
+	const outcome = await work().then(
+		(value) => ({ ok: true as const, value }),
+		(error: unknown) => ({ ok: false as const, error }),
+	);
+	if (outcome.ok) {
+		await deleteObject(context, scope, key);
+		return outcome.value;
+	}
+	await deleteObject(context, scope, key).catch(() => undefined);
+	return await Promise.reject(outcome.error);
 }

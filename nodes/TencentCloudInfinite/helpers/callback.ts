@@ -22,12 +22,25 @@ export interface JobCallback {
 	jobs: IDataObject[];
 }
 
-function jobsOf(content: IDataObject): JobCallback | Rejection {
+/** A callback CI sends for something other than a job: a workflow's `WorkflowExecution` notice. */
+export interface OtherCallback {
+	other: true;
+	eventName: string;
+}
+
+export function isOtherCallback(value: unknown): value is OtherCallback {
+	return typeof value === 'object' && value !== null && (value as OtherCallback).other === true;
+}
+
+function jobsOf(content: IDataObject): JobCallback | OtherCallback | Rejection {
+	const eventName = typeof content.EventName === 'string' ? content.EventName : '';
+	// cos-go-sdk-v5 ci_media.go WorkflowExecutionNotifyBody: a workflow's notice has no JobsDetail.
+	if (content.JobsDetail === undefined && content.WorkflowExecution !== undefined) return { other: true, eventName };
 	const jobs = content.JobsDetail;
 	if (!Array.isArray(jobs) || jobs.length === 0) return reject(400, 'The callback has no JobsDetail');
 	const valid = jobs.every((job) => job && typeof job === 'object' && typeof (job as IDataObject).JobId === 'string' && (job as IDataObject).JobId);
 	if (!valid) return reject(400, 'A JobsDetail entry has no JobId');
-	return { eventName: typeof content.EventName === 'string' ? content.EventName : '', jobs: jobs as IDataObject[] };
+	return { eventName, jobs: jobs as IDataObject[] };
 }
 
 /** The nesting XML answers are held to (fast-xml-parser's limit); CI's own go about six deep. */
@@ -73,7 +86,7 @@ function readXmlBody(text: string): IDataObject | Rejection {
  * Reads a job callback from the raw body, JSON or XML (told by the content type, else by the
  * first character), into normalized jobs, or says why it is refused.
  */
-export function readCallback(raw: Buffer, contentType: string, maxBytes: number): JobCallback | Rejection {
+export function readCallback(raw: Buffer, contentType: string, maxBytes: number): JobCallback | OtherCallback | Rejection {
 	if (raw.length > maxBytes) return reject(413, `The body is larger than ${maxBytes} bytes`);
 	const text = raw.toString('utf8').replace(/^\uFEFF/, '');
 	if (!text.trim()) return reject(400, 'The body is empty');

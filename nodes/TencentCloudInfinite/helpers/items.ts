@@ -1,4 +1,12 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
+
+import { factsOf } from '../transport/errors';
 
 /** Runs `task(index)` for `count` indexes with at most `limit` running at once; results keep index order. */
 export async function mapConcurrently<T>(count: number, limit: number, task: (index: number) => Promise<T>): Promise<T[]> {
@@ -14,19 +22,36 @@ export async function mapConcurrently<T>(count: number, limit: number, task: (in
 	return results;
 }
 
-function errorItem(error: unknown, itemIndex: number): INodeExecutionData {
-	const message = error instanceof Error ? error.message : String(error);
-	const description = (error as { description?: unknown }).description;
-	return {
-		json: { error: message, ...(typeof description === 'string' && description ? { description } : {}) },
-		pairedItem: { item: itemIndex },
-	};
+type ItemError = NodeApiError | NodeOperationError;
+
+function asItemError(context: IExecuteFunctions, error: unknown, itemIndex: number): ItemError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(context.getNode(), error instanceof Error ? error : String(error), { itemIndex });
+}
+
+/**
+ * What an item that failed carries: `error` (the message) and `details` (the description with
+ * its hint, the service's code, HTTP status, RequestId and TraceId, and which input it was).
+ * n8n-core's `handleNodeErrorOutput` routes an item to the error output when its JSON has only
+ * `error`, `message` and `details`; an item with `error` set beside its JSON would have that
+ * JSON replaced by the message alone (`normalizeNodeErrors`), so the details live here.
+ */
+export function errorJson(error: ItemError): IDataObject {
+	const facts = factsOf(error) ?? {};
+	const details: IDataObject = {};
+	if (error.description) details.description = error.description;
+	if (facts.code) details.code = facts.code;
+	if (facts.httpCode) details.httpCode = facts.httpCode;
+	if (facts.requestId) details.requestId = facts.requestId;
+	if (facts.traceId) details.traceId = facts.traceId;
+	Object.assign(details, facts.input);
+	return { error: error.message, details };
 }
 
 /**
  * Runs an operation for every input item, `limit` at a time, and returns the outputs in input
- * order, each paired with its item. A failed item becomes an error item under `continueOnFail`;
- * otherwise the first failure (in item order) stops the node.
+ * order, each paired with its item. Under "Continue" (either output) a failed item becomes an
+ * error item (see `errorJson`); otherwise the first failure (in item order) stops the node.
  */
 export async function processItems(
 	context: IExecuteFunctions,
@@ -36,18 +61,19 @@ export async function processItems(
 	const items = context.getInputData();
 	const continueOnFail = context.continueOnFail();
 	let stopped = false;
-	const outcomes = await mapConcurrently(items.length, limit, async (itemIndex): Promise<INodeExecutionData[] | Error> => {
+	const outcomes = await mapConcurrently(items.length, limit, async (itemIndex): Promise<INodeExecutionData[] | ItemError> => {
 		if (stopped) return [];
 		try {
 			const output = await run(itemIndex);
 			return output.map((item) => ({ ...item, pairedItem: { item: itemIndex } }));
-		} catch (error) {
-			if (continueOnFail) return [errorItem(error, itemIndex)];
+		} catch (caught) {
+			const error = asItemError(context, caught, itemIndex);
+			if (continueOnFail) return [{ json: errorJson(error), pairedItem: { item: itemIndex } }];
 			stopped = true;
-			return error instanceof Error ? error : new NodeOperationError(context.getNode(), String(error), { itemIndex });
+			return error;
 		}
 	});
-	const failure = outcomes.find((outcome): outcome is Error => outcome instanceof Error);
+	const failure = outcomes.find((outcome): outcome is ItemError => !Array.isArray(outcome));
 	if (failure) throw failure;
 	return (outcomes as INodeExecutionData[][]).flat();
 }

@@ -1,121 +1,53 @@
-import { NodeOperationError, sleep, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { sleep, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
+import { operationError } from '../transport/errors';
 import { ciRequest, type CiContext } from '../transport/request';
-import { simplifyDetection, type Point } from './simplify';
-import { checkHttpUrl, invalid } from './validate';
+import type { RequestScope } from './binary';
+import { cardFields, fieldsObject } from './cards';
+import type { ItemParameters } from './parameters';
+import { simplifyDetection, textOnly } from './simplify';
+import { checkHttpUrl } from './validate';
 
 export type JobTag = 'ImageOCR' | 'ImageLicenseRec';
 export const FINAL_STATES = ['Success', 'Failed', 'Cancel'];
 
 export const JOB_STATES = ['Submitted', 'Running', 'Success', 'Failed', 'Pause', 'Cancel'];
 
-/** Callback settings shared by both submit operations. */
-export function callbackProperty(displayOptions: INodeProperties['displayOptions']): INodeProperties {
-	return {
-		displayName: 'Callback',
-		name: 'callback',
-		type: 'collection',
-		placeholder: 'Add Callback Setting',
-		default: {},
-		displayOptions,
-		description: 'Where CI reports the finished job; by default the queue’s own callback settings apply',
-		options: [
-			{
-				displayName: 'Callback Type',
-				name: 'type',
-				type: 'options',
-				default: 'Url',
-				options: [
-					{ name: 'URL', value: 'Url' },
-					{ name: 'TDMQ', value: 'TDMQ' },
-					{ name: 'None (Suppress the Queue Callback)', value: 'none' },
-				],
-			},
-			{
-				displayName: 'Callback URL',
-				name: 'url',
-				type: 'string',
-				default: '',
-				placeholder: 'https://n8n.example.com/webhook/…',
-				description: 'For a Tencent Cloud Infinite Trigger, paste its production webhook URL (with its secret) here',
-			},
-			{
-				displayName: 'Format',
-				name: 'format',
-				type: 'options',
-				default: 'JSON',
-				options: [
-					{ name: 'JSON', value: 'JSON' },
-					{ name: 'XML', value: 'XML' },
-				],
-			},
-			{
-				displayName: 'TDMQ Mode',
-				name: 'mqMode',
-				type: 'options',
-				default: 'Queue',
-				options: [
-					{ name: 'Queue', value: 'Queue' },
-					{ name: 'Topic', value: 'Topic' },
-				],
-			},
-			{ displayName: 'TDMQ Name', name: 'mqName', type: 'string', default: '', description: 'Name of the TDMQ queue or topic' },
-			{
-				displayName: 'TDMQ Region',
-				name: 'mqRegion',
-				type: 'string',
-				default: '',
-				placeholder: 'gz',
-				description: 'Region of the TDMQ instance, such as sh, bj, gz, cd or hk',
-			},
-		],
-	};
-}
-
-/** The `CallBack*` fields of a submit request, checked before sending. */
-export function callbackXml(context: IExecuteFunctions, itemIndex: number): IDataObject {
-	const callback = context.getNodeParameter('callback', itemIndex, {}) as IDataObject;
-	const node = context.getNode();
-	const type = String(callback.type ?? (callback.url ? 'Url' : ''));
-	const format = callback.format ? String(callback.format) : undefined;
-	if (!type) return {};
+/** The `CallBack*` elements of a submit request for the chosen Callback, every field it shows checked. */
+export function callbackXml(params: ItemParameters): IDataObject {
+	const type = params.option<'queue' | 'url' | 'tdmq' | 'none'>('callbackType');
+	if (type === 'queue') return {};
 	if (type === 'none') return { CallBack: 'no' };
-	if (type === 'Url') {
-		if (!callback.url) {
-			throw invalid(node, itemIndex, '"Callback URL" is empty', 'Enter the http(s) URL that receives the finished job, or remove the callback setting');
-		}
-		return { CallBack: checkHttpUrl(node, itemIndex, String(callback.url), 'Callback URL'), CallBackFormat: format, CallBackType: 'Url' };
-	}
-	for (const [field, label] of [['mqRegion', 'TDMQ Region'], ['mqName', 'TDMQ Name']]) {
-		if (!String(callback[field] ?? '').trim()) throw invalid(node, itemIndex, `"${label}" is required for a TDMQ callback`);
+	const format = params.option('callbackFormat');
+	if (type === 'url') {
+		const url = checkHttpUrl(params, 'callbackUrl');
+		return { CallBack: url, CallBackFormat: format, CallBackType: 'Url' };
 	}
 	return {
 		CallBackFormat: format,
 		CallBackType: 'TDMQ',
-		CallBackMqConfig: { MqRegion: callback.mqRegion, MqMode: callback.mqMode ?? 'Queue', MqName: callback.mqName },
+		CallBackMqConfig: {
+			MqRegion: params.string('mqRegion', { required: true }),
+			MqMode: params.option('mqMode'),
+			MqName: params.string('mqName', { required: true }),
+		},
 	};
 }
 
-/** `UserData`: printable ASCII, at most 1024 characters (seed: submit-ocr-job). */
-export function checkUserData(context: IExecuteFunctions, itemIndex: number, value: string): string | undefined {
+/** `UserData`: printable ASCII, at most 1024 characters (submit job pages, product 460). */
+export function readUserData(options: ItemParameters): string | undefined {
+	const value = options.string('userData', { trim: false });
 	if (!value) return undefined;
-	if (value.length > 1024) throw invalid(context.getNode(), itemIndex, `"User Data" is ${value.length} characters long; at most 1024 are allowed`);
+	if (value.length > 1024) options.fail('userData', `is ${value.length} characters long; at most 1024 are allowed`);
 	const bad = [...value].find((char) => char < ' ' || char > '~');
 	if (bad !== undefined) {
-		throw invalid(
-			context.getNode(),
-			itemIndex,
-			`"User Data" contains ${JSON.stringify(bad)}, which is not printable ASCII`,
+		options.fail(
+			'userData',
+			`contains ${JSON.stringify(bad)}, which is not printable ASCII`,
 			'Use printable ASCII characters only (space to ~); encode other data, for example as JSON with \\u escapes or Base64',
 		);
 	}
 	return value;
-}
-
-export function checkJobLevel(context: IExecuteFunctions, itemIndex: number, value: unknown): number {
-	const level = Number(value);
-	if (![0, 1, 2].includes(level)) throw invalid(context.getNode(), itemIndex, `"Job Level" must be 0, 1 or 2, not ${String(value)}`);
-	return level;
 }
 
 function list(value: unknown): IDataObject[] {
@@ -123,32 +55,23 @@ function list(value: unknown): IDataObject[] {
 	return value && typeof value === 'object' ? [value as IDataObject] : [];
 }
 
-function parsePoint(value: unknown): Point {
-	const [x, y] = String(value).split(',').map((part) => Number(part.trim()));
-	return { x: Number.isFinite(x) ? x : 0, y: Number.isFinite(y) ? y : 0 };
-}
-
-function pointsOf(location: unknown): unknown[] {
-	const points = (location as IDataObject | undefined)?.Point;
-	return Array.isArray(points) ? points : [];
-}
-
-function cardResult(result: IDataObject): IDataObject {
-	const details = list(result.IdInfo).map((info) => ({
-		name: String(info.Name ?? ''),
-		text: String(info.DetectedText ?? ''),
-		score: typeof info.Score === 'number' ? info.Score : null,
-		location: pointsOf(info.Location).map(parsePoint),
-	}));
-	return {
-		fields: Object.fromEntries(details.map((detail) => [detail.name, detail.text])),
-		fieldDetails: details,
-		detected: result.Status === 1,
-	};
-}
-
 function text(value: unknown): string | null {
 	return typeof value === 'string' && value !== '' && value !== '-' ? value : null;
+}
+
+function cardTypeOf(operation: IDataObject): string | null {
+	return text((operation.ImageLicenseRec as IDataObject | undefined)?.CardType);
+}
+
+/** A card job's result: fields under stable keys, each field's label and geometry, the result's own state. */
+function cardResult(cardType: string | null, result: IDataObject): IDataObject {
+	const details = cardFields(cardType, result.IdInfo);
+	return {
+		fields: fieldsObject(details),
+		fieldDetails: details as unknown as IDataObject[],
+		detected: result.Status === 1,
+		result: { state: text(result.State), code: text(result.Code), message: text(result.Message) },
+	};
 }
 
 /** A `JobsDetail` as an item: the job's fields, and its result in the shape Recognize Text gives. */
@@ -156,9 +79,9 @@ export function simplifyJob(job: IDataObject): IDataObject {
 	const operation = (job.Operation ?? {}) as IDataObject;
 	const input = (job.Input ?? {}) as IDataObject;
 	const base: IDataObject = {
-		jobId: job.JobId ?? null,
-		state: job.State ?? null,
-		tag: job.Tag ?? null,
+		jobId: text(job.JobId),
+		state: text(job.State),
+		tag: text(job.Tag),
 		code: text(job.Code),
 		message: text(job.Message),
 		creationTime: text(job.CreationTime),
@@ -171,12 +94,30 @@ export function simplifyJob(job: IDataObject): IDataObject {
 		templateName: text(operation.TemplateName),
 		objectKey: text(input.Object),
 	};
-	if (operation.Detection) return { ...base, ...simplifyDetection(operation.Detection as IDataObject) };
-	if (operation.ImageLicenseRecResult) {
-		const cardType = (operation.ImageLicenseRec as IDataObject | undefined)?.CardType ?? null;
-		return { ...base, cardType, ...cardResult(operation.ImageLicenseRecResult as IDataObject) };
+	if (job.Tag === 'ImageLicenseRec' || operation.ImageLicenseRec || operation.ImageLicenseRecResult) {
+		const cardType = cardTypeOf(operation);
+		const result = operation.ImageLicenseRecResult as IDataObject | undefined;
+		return { ...base, cardType, ...(result ? cardResult(cardType, result) : {}) };
 	}
+	if (operation.Detection) return { ...base, ...simplifyDetection(operation.Detection as IDataObject) };
 	return base;
+}
+
+/** The compact form of a job: its state and, once it has one, its text or card fields. */
+export function jobTextOnly(job: IDataObject): IDataObject {
+	const simplified = simplifyJob(job);
+	const compact: IDataObject = { jobId: simplified.jobId, state: simplified.state };
+	if (simplified.code && simplified.state === 'Failed') Object.assign(compact, { code: simplified.code, message: simplified.message });
+	if ('cardType' in simplified) return { ...compact, cardType: simplified.cardType, fields: simplified.fields ?? null };
+	const detection = (job.Operation as IDataObject | undefined)?.Detection as IDataObject | undefined;
+	return detection ? { ...compact, ...textOnly(simplifyDetection(detection)) } : compact;
+}
+
+export type OutputMode = 'simplified' | 'text' | 'raw';
+
+export function jobOutput(job: IDataObject, output: OutputMode): IDataObject {
+	if (output === 'raw') return job;
+	return output === 'text' ? jobTextOnly(job) : simplifyJob(job);
 }
 
 export interface DescribedJobs {
@@ -184,8 +125,14 @@ export interface DescribedJobs {
 	unknownIds: string[];
 }
 
-export async function describeJobs(context: CiContext, ids: string[], itemIndex?: number): Promise<DescribedJobs> {
-	const { body } = await ciRequest.call(context, { service: 'ci', method: 'GET', path: `/jobs/${ids.join(',')}`, itemIndex });
+export async function describeJobs(context: CiContext, ids: string[], scope: Partial<RequestScope> = {}): Promise<DescribedJobs> {
+	const { body } = await ciRequest.call(context, {
+		service: 'ci',
+		method: 'GET',
+		path: `/jobs/${ids.join(',')}`,
+		input: ids.length === 1 ? { jobId: ids[0] } : { jobIds: ids },
+		...scope,
+	});
 	const unknownIds = (Array.isArray(body.NonExistJobIds) ? body.NonExistJobIds : []).map(String).filter(Boolean);
 	return { jobs: list(body.JobsDetail), unknownIds };
 }
@@ -219,27 +166,28 @@ export function pollDelays(settings: WaitSettings): () => number {
 }
 
 /** Polls a job until it reaches a final state; a Failed or cancelled job is an error for the item. */
-export async function waitForJob(context: IExecuteFunctions, jobId: string, settings: WaitSettings, itemIndex: number): Promise<IDataObject> {
+export async function waitForJob(context: IExecuteFunctions, scope: RequestScope, jobId: string, settings: WaitSettings): Promise<IDataObject> {
 	const next = pollDelays(settings);
 	const deadline = jobClock.now() + settings.timeoutSeconds * 1000;
+	const fail = (message: string, description: string) =>
+		operationError(context.getNode(), message, { itemIndex: scope.itemIndex, description, input: { jobId } });
 	for (;;) {
-		const { jobs } = await describeJobs(context, [jobId], itemIndex);
+		const { jobs } = await describeJobs(context, [jobId], scope);
 		const job = jobs[0];
-		if (!job) throw invalid(context.getNode(), itemIndex, `Job "${jobId}" was submitted but the service no longer knows it`);
+		if (!job) throw fail(`Job ${jobId} was submitted but the service no longer knows it`, 'Look for it with Job › Get Many');
 		const state = String(job.State);
 		if (state === 'Success') return job;
 		if (state === 'Failed' || state === 'Cancel') {
-			throw new NodeOperationError(context.getNode(), `Job ${jobId} ${state === 'Failed' ? 'failed' : 'was cancelled'}: ${String(job.Code || state)} ${String(job.Message || '')}`.trim(), {
-				itemIndex,
-				description: `State ${state}, code ${String(job.Code || '-')}, message ${String(job.Message || '-')}`,
-			});
+			const code = text(job.Code) ?? state;
+			const verb = state === 'Failed' ? 'failed' : 'was cancelled';
+			throw fail(`Job ${jobId} ${verb}: ${code}${text(job.Message) ? ` ${String(job.Message)}` : ''}`, `State ${state}, code ${code}, message ${text(job.Message) ?? '-'}`);
 		}
 		const remaining = deadline - jobClock.now();
 		if (remaining <= 0) {
-			throw new NodeOperationError(context.getNode(), `Job ${jobId} did not finish within ${settings.timeoutSeconds} seconds (state ${state})`, {
-				itemIndex,
-				description: 'The job goes on in the service: read it later with Job › Get, or raise "Timeout" in the wait options',
-			});
+			throw fail(
+				`Job ${jobId} did not finish within ${settings.timeoutSeconds} seconds (state ${state})`,
+				'The job goes on in the service: read it later with Job › Get, or raise "Timeout (Seconds)" in the options',
+			);
 		}
 		await jobClock.sleep(Math.min(next() * 1000, remaining));
 	}

@@ -46,18 +46,25 @@ function point(value: unknown): Point {
 	return { x: num(p.X) ?? 0, y: num(p.Y) ?? 0 };
 }
 
+function polygonOf(value: IDataObject): Point[] {
+	return CORNERS.every((corner) => value[corner] && typeof value[corner] === 'object') ? CORNERS.map((corner) => point(value[corner])) : [];
+}
+
+/**
+ * A line's characters. Job results and callbacks carry one empty placeholder per line even
+ * without IsWord (`<Words><Character/><Confidence>0</Confidence><WordCoordPoint/></Words>`,
+ * `<WordPolygon/>`); those are not characters and give no `words`.
+ */
 function words(detection: IDataObject): SimplifiedWord[] | undefined {
-	const entries = list(detection.Words);
-	const polygons = list(detection.WordPolygon);
+	const entries = list(detection.Words).filter((word) => String(word.Character ?? '') !== '');
+	const polygons = list(detection.WordPolygon).map(polygonOf).filter((polygon) => polygon.length > 0);
 	if (entries.length === 0 && polygons.length === 0) return undefined;
-	if (entries.length === 0) {
-		return polygons.map((polygon) => ({ character: '', confidence: null, polygon: CORNERS.map((c) => point(polygon[c])) }));
-	}
+	if (entries.length === 0) return polygons.map((polygon) => ({ character: '', confidence: null, polygon }));
 	return entries.map((word, index) => {
 		const coordinates = list((word.WordCoordPoint as IDataObject | undefined)?.WordCoordinate).map(point);
-		const polygon = polygons[index] ? CORNERS.map((c) => point(polygons[index][c])) : coordinates;
+		const polygon = polygons[index] ?? coordinates;
 		return {
-			character: String(word.Character ?? ''),
+			character: String(word.Character),
 			confidence: num(word.Confidence),
 			...(polygon.length ? { polygon } : {}),
 		};
@@ -93,4 +100,18 @@ export function simplifyDetection(detection: IDataObject, page: number | null = 
 		page,
 		requestId: typeof detection.RequestId === 'string' && detection.RequestId ? detection.RequestId : null,
 	};
+}
+
+export interface TextOnly {
+	text: string;
+	page: number | null;
+	/** The mean confidence of the lines (0 to 100), null when nothing was read. */
+	confidence: number | null;
+}
+
+/** The compact form of a page: what an AI agent or a large batch needs, without geometry. */
+export function textOnly(detection: SimplifiedDetection): TextOnly {
+	const scores = detection.lines.map((line) => line.confidence).filter((score): score is number => score !== null);
+	const confidence = scores.length ? Math.round(scores.reduce((sum, score) => sum + score, 0) / scores.length) : null;
+	return { text: detection.text, page: detection.page, confidence };
 }

@@ -1,13 +1,13 @@
-import type { IDisplayOptions, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
+import { outputFields } from '../common.descriptions';
 import { processItems } from '../../helpers/items';
-import { simplifyProperty } from '../../helpers/properties';
-import { describeJobs, simplifyJob } from '../../helpers/jobs';
-import { invalid } from '../../helpers/validate';
+import { describeJobs, jobOutput, type OutputMode } from '../../helpers/jobs';
+import type { NodeParameters } from '../../helpers/parameters';
+import { readJobIds } from '../../helpers/validate';
+import { operationError } from '../../transport/errors';
 
-const displayOptions: IDisplayOptions = { show: { resource: ['job'], operation: ['get'] } };
-
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Job IDs',
 		name: 'jobIds',
@@ -15,28 +15,26 @@ export const description: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'a3c193f288b2c11eeb60f39de2f86f409',
-		displayOptions,
 		description: 'One job ID, or several separated by commas',
 	},
-	simplifyProperty(displayOptions, 'the whole JobsDetail of the service'),
+	...outputFields,
 ];
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+export const description = updateDisplayOptions({ show: { resource: ['job'], operation: ['get'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, params: NodeParameters): Promise<INodeExecutionData[]> {
 	return await processItems(this, 5, async (itemIndex) => {
-		const ids = [...new Set((this.getNodeParameter('jobIds', itemIndex) as string).split(',').map((id) => id.trim()).filter(Boolean))];
-		if (ids.length === 0) throw invalid(this.getNode(), itemIndex, '"Job IDs" is empty', 'Enter one job ID or several separated by commas');
-		const bad = ids.find((id) => !/^[A-Za-z0-9_-]+$/.test(id));
-		if (bad) throw invalid(this.getNode(), itemIndex, `"Job IDs" has "${bad}", which is not a job ID`, 'Job IDs are letters and digits, such as a3c193f288b2c11eeb60f39de2f86f409');
-		const { jobs, unknownIds } = await describeJobs(this, ids, itemIndex);
+		const item = params.item(itemIndex);
+		const ids = readJobIds(item, 'jobIds');
+		const output = item.option<OutputMode>('output');
+		const { jobs, unknownIds } = await describeJobs(this, ids, { itemIndex });
 		if (unknownIds.length) {
-			throw invalid(
-				this.getNode(),
+			throw operationError(this.getNode(), `No job with ID ${unknownIds.map((id) => `"${id}"`).join(', ')} exists in this bucket`, {
 				itemIndex,
-				`No job with ID ${unknownIds.map((id) => `"${id}"`).join(', ')} exists in this bucket`,
-				jobs.length ? `Found: ${jobs.map((job) => String(job.JobId)).join(', ')}` : undefined,
-			);
+				description: jobs.length ? `Found: ${jobs.map((job) => String(job.JobId)).join(', ')}` : 'Check the IDs, the bucket and the region of the credential',
+				input: unknownIds.length === 1 ? { jobId: unknownIds[0] } : { jobIds: unknownIds },
+			});
 		}
-		const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
-		return jobs.map((job) => ({ json: simplify ? simplifyJob(job) : job }));
+		return jobs.map((job) => ({ json: jobOutput(job, output) }));
 	});
 }

@@ -1,37 +1,42 @@
-import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
+import { jobStateOptions, outputFields, returnAllFields } from '../common.descriptions';
 import { processItems } from '../../helpers/items';
-import { returnAllProperties, simplifyProperty } from '../../helpers/properties';
-import { JOB_STATES, simplifyJob } from '../../helpers/jobs';
-import { invalid } from '../../helpers/validate';
+import { jobOutput, type OutputMode } from '../../helpers/jobs';
+import type { ItemParameters, NodeParameters } from '../../helpers/parameters';
 import { ciRequest } from '../../transport/request';
 
-const displayOptions: IDisplayOptions = { show: { resource: ['job'], operation: ['getAll'] } };
-const PAGE_SIZE = 50;
+/** The service's largest page (DescribeMediaJobs: size at most 100). */
+const PAGE_SIZE = 100;
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Job Type',
 		name: 'tag',
 		type: 'options',
 		default: 'ImageOCR',
-		displayOptions,
 		options: [
 			{ name: 'OCR', value: 'ImageOCR' },
 			{ name: 'Card Recognition', value: 'ImageLicenseRec' },
 		],
 	},
-	...returnAllProperties(displayOptions),
+	...returnAllFields,
 	{
 		displayName: 'Filters',
 		name: 'filters',
 		type: 'collection',
 		placeholder: 'Add Filter',
 		default: {},
-		displayOptions,
 		options: [
 			{ displayName: 'Created After', name: 'startCreationTime', type: 'dateTime', default: '' },
 			{ displayName: 'Created Before', name: 'endCreationTime', type: 'dateTime', default: '' },
+			{
+				displayName: 'Input Object',
+				name: 'inputObject',
+				type: 'string',
+				default: '',
+				description: 'Only jobs whose input is exactly this object key',
+			},
 			{
 				displayName: 'Order',
 				name: 'orderByTime',
@@ -44,47 +49,64 @@ export const description: INodeProperties[] = [
 			},
 			{ displayName: 'Queue ID', name: 'queueId', type: 'string', default: '' },
 			{
-				displayName: 'States',
-				name: 'states',
-				type: 'multiOptions',
-				default: [],
-				options: JOB_STATES.map((state) => ({ name: state, value: state })),
+				displayName: 'Queue Type',
+				name: 'queueType',
+				type: 'options',
+				default: 'Multimedia',
+				options: [
+					{ name: 'Multimedia', value: 'Multimedia' },
+					{ name: 'Speeding', value: 'Speeding' },
+				],
 			},
+			{ displayName: 'States', name: 'states', type: 'multiOptions', default: [], options: jobStateOptions },
+			{ displayName: 'Workflow ID', name: 'workflowId', type: 'string', default: '', description: 'Only jobs started by this CI workflow' },
 		],
 	},
-	simplifyProperty(displayOptions, 'the whole JobsDetail of the service'),
+	...outputFields,
 ];
 
-/** CI wants `2026-01-31T08:00:00+0000`. */
-function ciTime(context: IExecuteFunctions, itemIndex: number, value: unknown, parameter: string): string | undefined {
+export const description = updateDisplayOptions({ show: { resource: ['job'], operation: ['getAll'] } }, properties);
+
+/** CI wants `2026-01-31T08:00:00+0000` (DescribeMediaJobs: `%Y-%m-%dT%H:%m:%S%z`). */
+function ciTime(filters: ItemParameters, name: string): string | undefined {
+	const value = filters.string(name);
 	if (!value) return undefined;
-	const time = new Date(String(value));
-	if (Number.isNaN(time.getTime())) throw invalid(context.getNode(), itemIndex, `"${parameter}" is not a date and time: "${String(value)}"`);
+	const time = new Date(value);
+	if (Number.isNaN(time.getTime())) filters.fail(name, `is not a date and time: "${value}"`, 'Use an ISO 8601 date and time such as 2026-01-31T08:00:00Z');
 	return `${time.toISOString().slice(0, 19)}+0000`;
 }
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, params: NodeParameters): Promise<INodeExecutionData[]> {
 	return await processItems(this, 1, async (itemIndex) => {
-		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
-		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-		const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
+		const item = params.item(itemIndex);
+		const returnAll = item.boolean('returnAll');
+		const limit = returnAll ? Infinity : item.integer('limit');
+		const filters = item.collectionOf('filters');
+		const output = item.option<OutputMode>('output');
+		const states = filters.options('states');
+		const optional = (name: string) => filters.string(name) || undefined;
 		const query = {
-			tag: this.getNodeParameter('tag', itemIndex) as string,
-			queueId: filters.queueId ? String(filters.queueId) : undefined,
-			states: Array.isArray(filters.states) && filters.states.length ? filters.states.join(',') : undefined,
-			orderByTime: filters.orderByTime ? String(filters.orderByTime) : undefined,
-			startCreationTime: ciTime(this, itemIndex, filters.startCreationTime, 'Created After'),
-			endCreationTime: ciTime(this, itemIndex, filters.endCreationTime, 'Created Before'),
+			tag: item.option('tag'),
+			queueId: optional('queueId'),
+			queueType: filters.has('queueType') ? filters.option('queueType') : undefined,
+			workflowId: optional('workflowId'),
+			inputObject: optional('inputObject'),
+			states: states.length ? states.join(',') : undefined,
+			orderByTime: filters.has('orderByTime') ? filters.option('orderByTime') : undefined,
+			startCreationTime: ciTime(filters, 'startCreationTime'),
+			endCreationTime: ciTime(filters, 'endCreationTime'),
 			size: Math.min(PAGE_SIZE, limit),
 		};
 		const jobs: IDataObject[] = [];
 		let nextToken: string | undefined;
-		do {
+		for (;;) {
 			const { body } = await ciRequest.call(this, { service: 'ci', method: 'GET', path: '/jobs', query: { ...query, nextToken }, itemIndex });
-			jobs.push(...(Array.isArray(body.JobsDetail) ? (body.JobsDetail as IDataObject[]) : []));
+			const page = Array.isArray(body.JobsDetail) ? (body.JobsDetail as IDataObject[]) : [];
+			jobs.push(...page);
 			nextToken = typeof body.NextToken === 'string' && body.NextToken ? body.NextToken : undefined;
-		} while (nextToken && jobs.length < limit);
-		return jobs.slice(0, limit).map((job) => ({ json: simplify ? simplifyJob(job) : job }));
+			// The last page has an empty NextToken; an empty page ends the listing too.
+			if (!nextToken || page.length === 0 || jobs.length >= limit) break;
+		}
+		return jobs.slice(0, limit).map((job) => ({ json: jobOutput(job, output) }));
 	});
 }

@@ -1,30 +1,41 @@
-import type { IDisplayOptions, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
+import { callbackFields, deleteUploadField, outputFields, sourceFields, submitOptions, waitForCompletionField } from '../common.descriptions';
 import { processItems } from '../../helpers/items';
-import { submitJob, submitProperties } from '../../helpers/jobSubmit';
+import type { NodeParameters } from '../../helpers/parameters';
+import { CARD_FILE_RULE } from '../../helpers/cards';
+import { readSubmitPlan, submitJob } from '../../helpers/submit';
 
-const displayOptions: IDisplayOptions = { show: { resource: ['job'], operation: ['submitCardJob'] } };
-const { input, settings } = submitProperties(displayOptions);
-
-export const description: INodeProperties[] = [
-	...input,
+const properties: INodeProperties[] = [
+	...sourceFields(['object', 'binary'], {
+		binaryHint: 'The file is uploaded under the "Upload Key Prefix" option, since the job reads it from the bucket',
+		objectPlaceholder: 'cards/front.jpg',
+	}),
 	{
 		displayName: 'Card Type',
 		name: 'cardType',
 		type: 'options',
 		default: 'IDCard',
-		displayOptions,
 		options: [
 			{ name: 'ID Card', value: 'IDCard' },
 			{ name: 'Driving Licence', value: 'DriverLicense' },
 		],
 	},
-	...settings,
+	...callbackFields,
+	waitForCompletionField,
+	deleteUploadField,
+	...outputFields,
+	submitOptions,
 ];
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await processItems(this, 1, async (itemIndex) => {
-		const cardType = this.getNodeParameter('cardType', itemIndex) as string;
-		return await submitJob(this, itemIndex, 'ImageLicenseRec', { ImageLicenseRec: { CardType: cardType } });
+export const description = updateDisplayOptions({ show: { resource: ['job'], operation: ['submitCardJob'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, params: NodeParameters): Promise<INodeExecutionData[]> {
+	const limit = params.nodeLevel(this.getInputData().length, (item) => item.collectionOf('options').integer('itemsAtOnce'), 'Items at Once');
+	return await processItems(this, limit, async (itemIndex) => {
+		const item = params.item(itemIndex);
+		const cardType = item.option('cardType');
+		const plan = await readSubmitPlan(this, item, CARD_FILE_RULE);
+		return [await submitJob(this, plan, 'ImageLicenseRec', { ImageLicenseRec: { CardType: cardType } })];
 	});
 }

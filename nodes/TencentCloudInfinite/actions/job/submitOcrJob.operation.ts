@@ -1,52 +1,75 @@
-import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
+import {
+	callbackFields,
+	deleteUploadField,
+	outputFields,
+	pdfTypes,
+	recognitionFields,
+	showWhen,
+	sourceFields,
+	submitOptions,
+	templateLocator,
+	waitForCompletionField,
+} from '../common.descriptions';
 import { processItems } from '../../helpers/items';
-import { submitJob, submitProperties } from '../../helpers/jobSubmit';
-import { imageOcrXml, readRecognitionOptions, recognitionProperties, TYPES_WITH_PDF } from '../../helpers/recognition';
-import { readTemplateId, templateIdLocator } from '../../helpers/templates';
-import { checkPositiveInteger } from '../../helpers/validate';
+import type { ItemParameters, NodeParameters } from '../../helpers/parameters';
+import { imageOcrXml, OCR_FILE_RULE, readRecognitionOptions, TYPES_WITH_PDF } from '../../helpers/recognition';
+import { readSubmitPlan, submitJob } from '../../helpers/submit';
+import { readTemplateId } from '../../helpers/validate';
 
-const displayOptions: IDisplayOptions = { show: { resource: ['job'], operation: ['submitOcrJob'] } };
-const inline: IDisplayOptions = { show: { ...displayOptions.show, settingsFrom: ['inline'] } };
-const { input, settings } = submitProperties(displayOptions);
+const inline = { settingsFrom: ['inline'] };
 
-export const description: INodeProperties[] = [
-	...input,
+const properties: INodeProperties[] = [
+	...sourceFields(['object', 'binary'], {
+		binaryHint: 'The file is uploaded under the "Upload Key Prefix" option, since the job reads it from the bucket',
+		objectPlaceholder: 'scans/2026/invoice.jpg',
+	}),
 	{
 		displayName: 'Recognition Settings',
 		name: 'settingsFrom',
 		type: 'options',
 		default: 'inline',
-		displayOptions,
 		options: [
 			{ name: 'Set Here', value: 'inline' },
 			{ name: 'From a Template', value: 'template' },
 		],
 	},
-	templateIdLocator({ show: { ...displayOptions.show, settingsFrom: ['template'] } }),
-	...recognitionProperties(inline),
-	{
-		displayName: 'PDF Page',
-		name: 'pdfPageNumber',
-		type: 'number',
-		default: 0,
-		typeOptions: { minValue: 0 },
-		displayOptions: { show: { ...inline.show, recognitionType: TYPES_WITH_PDF } },
-		description: 'For a PDF input, the page to recognize; 0 when the input is an image',
-	},
-	...settings,
+	showWhen(templateLocator, { settingsFrom: ['template'] }),
+	...recognitionFields.map((field) => showWhen(field, inline)),
+	showWhen(
+		{
+			displayName: 'PDF Page',
+			name: 'pdfPageNumber',
+			type: 'number',
+			default: 0,
+			typeOptions: { minValue: 0 },
+			description: 'For a PDF input, the page to recognize; 0 when the input is an image',
+		},
+		{ ...inline, ...pdfTypes.show },
+	),
+	...callbackFields,
+	waitForCompletionField,
+	deleteUploadField,
+	...outputFields,
+	submitOptions,
 ];
 
-function operationXml(context: IExecuteFunctions, itemIndex: number): IDataObject {
-	if (context.getNodeParameter('settingsFrom', itemIndex, 'inline') === 'template') {
-		return { TemplateId: readTemplateId(context, itemIndex) };
-	}
-	const recognition = readRecognitionOptions(context, itemIndex);
-	const page = TYPES_WITH_PDF.includes(recognition.type) ? (context.getNodeParameter('pdfPageNumber', itemIndex, 0) as number) : 0;
-	const pdfPage = page ? checkPositiveInteger(context.getNode(), itemIndex, page, 'PDF Page') : undefined;
-	return { ImageOCR: imageOcrXml(recognition, pdfPage) };
+export const description = updateDisplayOptions({ show: { resource: ['job'], operation: ['submitOcrJob'] } }, properties);
+
+function operationXml(params: ItemParameters): IDataObject {
+	if (params.option('settingsFrom') === 'template') return { TemplateId: readTemplateId(params) };
+	const recognition = readRecognitionOptions(params);
+	const page = TYPES_WITH_PDF.includes(recognition.type) ? params.integer('pdfPageNumber') : 0;
+	return { ImageOCR: imageOcrXml(recognition, page || undefined) };
 }
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await processItems(this, 1, async (itemIndex) => await submitJob(this, itemIndex, 'ImageOCR', operationXml(this, itemIndex)));
+export async function execute(this: IExecuteFunctions, params: NodeParameters): Promise<INodeExecutionData[]> {
+	const limit = params.nodeLevel(this.getInputData().length, (item) => item.collectionOf('options').integer('itemsAtOnce'), 'Items at Once');
+	return await processItems(this, limit, async (itemIndex) => {
+		const item = params.item(itemIndex);
+		const operation = operationXml(item);
+		const plan = await readSubmitPlan(this, item, OCR_FILE_RULE);
+		return [await submitJob(this, plan, 'ImageOCR', operation)];
+	});
 }

@@ -1,82 +1,88 @@
-import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
-import { deleteObject, inputBinary, uploadBinary } from '../../helpers/binary';
+import {
+	itemsAtOnceOption,
+	outputFields,
+	pdfTypes,
+	recognitionFields,
+	requestTimeoutOption,
+	showWhen,
+	sourceFields,
+	uploadKeyPrefixOption,
+} from '../common.descriptions';
+import { deleteAfter, inputFile, uploadFile, type RequestScope } from '../../helpers/binary';
 import { mapConcurrently, processItems } from '../../helpers/items';
-import { DEFAULT_UPLOAD_PREFIX, requestTimeoutOption, simplifyProperty, sourceProperties, uploadKeyPrefixOption } from '../../helpers/properties';
-import { readRecognitionOptions, recognitionProperties, syncOcrQuery, TYPES_WITH_PDF, type RecognitionOptions } from '../../helpers/recognition';
-import { simplifyDetection, type SimplifiedDetection } from '../../helpers/simplify';
-import { checkHttpUrl, checkObjectKey, checkPositiveInteger, invalid, parsePageList } from '../../helpers/validate';
+import type { OutputMode } from '../../helpers/jobs';
+import type { ItemParameters, NodeParameters } from '../../helpers/parameters';
+import { OCR_FILE_RULE, readRecognitionOptions, syncOcrQuery, TYPES_WITH_PDF, type RecognitionOptions } from '../../helpers/recognition';
+import { simplifyDetection, textOnly, type SimplifiedDetection } from '../../helpers/simplify';
+import { checkHttpUrl, checkObjectKey, parsePageList } from '../../helpers/validate';
+import { operationError, type InputRef } from '../../transport/errors';
 import { ciRequest } from '../../transport/request';
 import type { Query } from '../../transport/url';
 
-const displayOptions: IDisplayOptions = { show: { resource: ['ocr'], operation: ['recognizeText'] } };
-const pdfDisplay = { show: { ...displayOptions.show, recognitionType: TYPES_WITH_PDF } };
-
-export const description: INodeProperties[] = [
-	...sourceProperties(displayOptions, ['binary', 'object', 'url'], {
+const properties: INodeProperties[] = [
+	...sourceFields(['binary', 'object', 'url'], {
 		binaryHint: 'The name of the input binary field containing the image or PDF',
 		objectPlaceholder: 'invoices/2026/scan.jpg',
 	}),
-	...recognitionProperties(displayOptions),
-	{
-		displayName: 'PDF Pages',
-		name: 'pdfMode',
-		type: 'options',
-		default: 'off',
-		displayOptions: pdfDisplay,
-		options: [
-			{ name: 'Not a PDF', value: 'off' },
-			{ name: 'One Page', value: 'page' },
-			{ name: 'Pages or Ranges', value: 'pages' },
-			{ name: 'All Pages', value: 'all' },
-		],
-		description: 'Whether the file is a PDF, and which pages to read',
-	},
-	{
-		displayName: 'Page',
-		name: 'pdfPage',
-		type: 'number',
-		default: 1,
-		typeOptions: { minValue: 1 },
-		displayOptions: { show: { ...pdfDisplay.show, pdfMode: ['page'] } },
-	},
-	{
-		displayName: 'Pages',
-		name: 'pdfPages',
-		type: 'string',
-		default: '1',
-		placeholder: '1-3,7',
-		displayOptions: { show: { ...pdfDisplay.show, pdfMode: ['pages'] } },
-		description: 'Page numbers and ranges, separated by commas',
-	},
-	{
-		displayName: 'PDF Output',
-		name: 'pdfOutput',
-		type: 'options',
-		default: 'perPage',
-		displayOptions: { show: { ...pdfDisplay.show, pdfMode: ['pages', 'all'] } },
-		options: [
-			{ name: 'One Item per Page', value: 'perPage' },
-			{ name: 'One Merged Item', value: 'merged' },
-		],
-	},
-	simplifyProperty(displayOptions, 'the whole response of the service'),
+	...recognitionFields,
+	showWhen(
+		{
+			displayName: 'PDF Pages',
+			name: 'pdfMode',
+			type: 'options',
+			default: 'off',
+			options: [
+				{ name: 'Not a PDF', value: 'off' },
+				{ name: 'One Page', value: 'page' },
+				{ name: 'Pages or Ranges', value: 'pages' },
+				{ name: 'All Pages', value: 'all' },
+			],
+			description: 'Whether the file is a PDF, and which pages to read',
+		},
+		pdfTypes.show,
+	),
+	showWhen({ displayName: 'Page', name: 'pdfPage', type: 'number', default: 1, typeOptions: { minValue: 1 } }, { ...pdfTypes.show, pdfMode: ['page'] }),
+	showWhen(
+		{
+			displayName: 'Pages',
+			name: 'pdfPages',
+			type: 'string',
+			default: '1',
+			placeholder: '1-3,7',
+			description: 'Page numbers and ranges, separated by commas',
+		},
+		{ ...pdfTypes.show, pdfMode: ['pages'] },
+	),
+	showWhen(
+		{
+			displayName: 'PDF Output',
+			name: 'pdfOutput',
+			type: 'options',
+			default: 'perPage',
+			options: [
+				{ name: 'One Item per Page', value: 'perPage' },
+				{ name: 'One Merged Item', value: 'merged' },
+			],
+		},
+		{ ...pdfTypes.show, pdfMode: ['pages', 'all'] },
+	),
+	...outputFields,
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions,
 		options: [
-			{
-				displayName: 'Items at Once',
-				name: 'itemsAtOnce',
-				type: 'number',
-				default: 5,
-				typeOptions: { minValue: 1, maxValue: 50 },
-				description: 'How many items (and PDF pages) are recognized at the same time',
-			},
+			itemsAtOnceOption,
 			{
 				displayName: 'Keep Uploaded File',
 				name: 'keepUpload',
@@ -89,7 +95,7 @@ export const description: INodeProperties[] = [
 				name: 'splitLines',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to output each recognized line as its own item',
+				description: 'Whether to output each recognized line as its own item (Simplified output)',
 			},
 			requestTimeoutOption,
 			uploadKeyPrefixOption,
@@ -97,78 +103,110 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-type PdfSelection = { mode: 'off' } | { mode: 'page'; page: number } | { mode: 'pages'; pages: number[] } | { mode: 'all' };
+export const description = updateDisplayOptions({ show: { resource: ['ocr'], operation: ['recognizeText'] } }, properties);
 
-interface Target {
-	path: string;
-	query: Query;
-	source: IDataObject;
-}
+type PdfSelection = { mode: 'off' } | { mode: 'page'; page: number } | { mode: 'pages'; pages: number[] } | { mode: 'all' };
 
 interface PageResult {
 	page: number | null;
 	response: IDataObject;
 }
 
-function readPdfSelection(context: IExecuteFunctions, itemIndex: number, recognition: RecognitionOptions): PdfSelection {
-	if (!TYPES_WITH_PDF.includes(recognition.type)) return { mode: 'off' };
-	const node = context.getNode();
-	const mode = context.getNodeParameter('pdfMode', itemIndex, 'off') as PdfSelection['mode'];
-	if (mode === 'page') {
-		return { mode, page: checkPositiveInteger(node, itemIndex, context.getNodeParameter('pdfPage', itemIndex, 1) as number, 'Page') };
-	}
-	if (mode === 'pages') {
-		return { mode, pages: parsePageList(node, itemIndex, context.getNodeParameter('pdfPages', itemIndex, '') as string) };
-	}
-	return mode === 'all' ? { mode } : { mode: 'off' };
+/** Everything one item asks for, read and checked before any request. */
+interface Plan {
+	scope: RequestScope;
+	source: 'binary' | 'object' | 'url';
+	recognition: RecognitionOptions;
+	pdf: PdfSelection;
+	output: OutputMode;
+	merged: boolean;
+	splitLines: boolean;
+	keepUpload: boolean;
+	keyPrefix: string;
+	objectKey?: string;
+	url?: string;
 }
 
-async function recognizePages(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	target: Target,
-	recognition: RecognitionOptions,
-	pdf: PdfSelection,
-	limit: number,
-): Promise<PageResult[]> {
+function readPdfSelection(params: ItemParameters, recognition: RecognitionOptions): PdfSelection {
+	if (!TYPES_WITH_PDF.includes(recognition.type)) return { mode: 'off' };
+	const mode = params.option<PdfSelection['mode']>('pdfMode');
+	if (mode === 'page') return { mode, page: params.integer('pdfPage') };
+	if (mode === 'pages') return { mode, pages: parsePageList(params, 'pdfPages') };
+	return { mode };
+}
+
+function readPlan(params: ItemParameters): Plan {
+	const options = params.collectionOf('options');
+	const source = params.option<Plan['source']>('source');
+	const recognition = readRecognitionOptions(params);
+	const pdf = readPdfSelection(params, recognition);
+	const output = params.option<OutputMode>('output');
+	return {
+		scope: { itemIndex: params.itemIndex, timeoutSeconds: options.integer('requestTimeout') },
+		source,
+		recognition,
+		pdf,
+		output,
+		merged: (pdf.mode === 'pages' || pdf.mode === 'all') && params.option('pdfOutput') === 'merged',
+		splitLines: options.boolean('splitLines'),
+		keepUpload: options.boolean('keepUpload'),
+		keyPrefix: options.string('keyPrefix'),
+		objectKey: source === 'object' ? checkObjectKey(params, 'objectKey') : undefined,
+		url: source === 'url' ? checkHttpUrl(params, 'url') : undefined,
+	};
+}
+
+interface Target {
+	path: string;
+	query: Query;
+	input: InputRef;
+	/** What the items say about the input. */
+	about: IDataObject;
+}
+
+async function recognizePages(context: IExecuteFunctions, plan: Plan, target: Target, limit: number): Promise<PageResult[]> {
 	const recognize = async (page?: number): Promise<PageResult> => {
 		const { body } = await ciRequest.call(context, {
 			service: 'cos',
 			method: 'GET',
 			path: target.path,
-			query: { ...syncOcrQuery(recognition, page), ...target.query },
-			itemIndex,
+			query: { ...syncOcrQuery(plan.recognition, page), ...target.query },
+			input: target.input,
+			...plan.scope,
 		});
 		return { page: page ?? null, response: body };
 	};
+	const { pdf } = plan;
 	if (pdf.mode === 'off') return [await recognize()];
 	if (pdf.mode === 'page') return [await recognize(pdf.page)];
 
 	const wanted = pdf.mode === 'pages' ? pdf.pages : [1];
 	const first = await recognize(wanted[0]);
-	const pageCount = typeof first.response.PdfPageSize === 'number' ? first.response.PdfPageSize : 1;
-	const pages = pdf.mode === 'all' ? Array.from({ length: Math.max(pageCount, 1) }, (_, i) => i + 1) : wanted;
-	const beyond = pages.filter((page) => page > Math.max(pageCount, 1));
-	if (beyond.length) {
-		throw invalid(
-			context.getNode(),
-			itemIndex,
-			`"Pages" asks for page ${beyond[0]}, but the PDF has ${pageCount} page${pageCount === 1 ? '' : 's'}`,
-			`Choose pages from 1 to ${pageCount}`,
-		);
+	const pageCount = typeof first.response.PdfPageSize === 'number' ? Math.max(first.response.PdfPageSize, 1) : 1;
+	const pages = pdf.mode === 'all' ? Array.from({ length: pageCount }, (_, i) => i + 1) : wanted;
+	const beyond = pages.find((page) => page > pageCount);
+	if (beyond !== undefined) {
+		throw operationError(context.getNode(), `"Pages" asks for page ${beyond}, but the PDF has ${pageCount} page${pageCount === 1 ? '' : 's'}`, {
+			itemIndex: plan.scope.itemIndex,
+			description: `Choose pages from 1 to ${pageCount}`,
+			input: target.input,
+		});
 	}
 	const rest = await mapConcurrently(pages.length - 1, limit, async (index) => await recognize(pages[index + 1]));
 	return [first, ...rest];
 }
 
-function simplifiedItems(results: PageResult[], source: IDataObject, merged: boolean, splitLines: boolean): IDataObject[] {
+function simplifiedItems(plan: Plan, results: PageResult[], about: IDataObject): IDataObject[] {
 	const pages: SimplifiedDetection[] = results.map(({ page, response }) => simplifyDetection(response, page));
-	if (splitLines) {
-		return pages.flatMap((detection) =>
-			detection.lines.map((line, lineIndex) => ({ ...line, lineIndex, page: detection.page, ...source })),
-		);
+	if (plan.output === 'text') {
+		const compact = pages.map(textOnly);
+		if (!plan.merged) return compact.map((entry) => ({ ...entry, ...about }));
+		return [{ text: compact.map((entry) => entry.text).join('\n\n'), pages: compact, ...about }];
 	}
-	if (!merged) return pages.map((detection) => ({ ...detection, ...source }));
+	if (plan.splitLines) {
+		return pages.flatMap((detection) => detection.lines.map((line, lineIndex) => ({ ...line, lineIndex, page: detection.page, ...about })));
+	}
+	if (!plan.merged) return pages.map((detection) => ({ ...detection, ...about }));
 	return [
 		{
 			text: pages.map((detection) => detection.text).join('\n\n'),
@@ -177,72 +215,49 @@ function simplifiedItems(results: PageResult[], source: IDataObject, merged: boo
 			angle: pages[0]?.angle ?? null,
 			pageCount: pages[0]?.pageCount ?? 0,
 			pages: pages.map(({ page, text, language, angle, requestId }) => ({ page, text, language, angle, requestId })),
-			...source,
+			...about,
 		},
 	];
 }
 
-/** Runs `work`, then deletes the uploaded object; a failure of the work wins over one of the delete. */
-async function removeUploadAfter<T>(context: IExecuteFunctions, itemIndex: number, key: string | undefined, work: () => Promise<T>): Promise<T> {
-	if (!key) return await work();
-	const outcome = await work().then(
-		(value) => ({ ok: true as const, value }),
-		(error: unknown) => ({ ok: false as const, error }),
-	);
-	if (!outcome.ok) {
-		await deleteObject(context, itemIndex, key).catch(() => undefined);
-		throw outcome.error;
-	}
-	await deleteObject(context, itemIndex, key);
-	return outcome.value;
+function rawItems(plan: Plan, results: PageResult[], about: IDataObject): IDataObject[] {
+	if (plan.merged) return [{ pages: results.map(({ page, response }) => ({ page, ...response })), ...about }];
+	return results.map(({ page, response }) => ({ ...response, page, ...about }));
 }
 
-async function recognizeItem(context: IExecuteFunctions, itemIndex: number, limit: number): Promise<INodeExecutionData[]> {
-	const node = context.getNode();
-	const source = context.getNodeParameter('source', itemIndex) as 'binary' | 'object' | 'url';
-	const recognition = readRecognitionOptions(context, itemIndex);
-	const pdf = readPdfSelection(context, itemIndex, recognition);
-	const simplify = context.getNodeParameter('simplify', itemIndex, true) as boolean;
-	const merged = pdf.mode !== 'off' && pdf.mode !== 'page' && context.getNodeParameter('pdfOutput', itemIndex, 'perPage') === 'merged';
-	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
-
+async function recognizeItem(context: IExecuteFunctions, params: ItemParameters, limit: number): Promise<INodeExecutionData[]> {
+	const plan = readPlan(params);
 	let target: Target;
 	let uploadedKey: string | undefined;
-	if (source === 'url') {
-		const url = checkHttpUrl(node, itemIndex, context.getNodeParameter('url', itemIndex) as string);
-		target = { path: '/', query: { 'detect-url': url }, source: { url } };
-	} else if (source === 'object') {
-		const key = checkObjectKey(node, itemIndex, context.getNodeParameter('objectKey', itemIndex) as string);
-		target = { path: `/${key}`, query: {}, source: { objectKey: key } };
+	if (plan.source === 'url') {
+		target = { path: '/', query: { 'detect-url': plan.url }, input: { url: plan.url! }, about: { url: plan.url } };
+	} else if (plan.source === 'object') {
+		target = { path: `/${plan.objectKey}`, query: {}, input: { objectKey: plan.objectKey! }, about: { objectKey: plan.objectKey } };
 	} else {
-		const binary = inputBinary(context, itemIndex, context.getNodeParameter('binaryPropertyName', itemIndex) as string);
-		if (binary.mimeType === 'application/pdf' && pdf.mode === 'off') {
-			throw invalid(
-				node,
-				itemIndex,
-				`"PDF Pages" is "Not a PDF", but ${binary.fileName ?? 'the file'} is a PDF`,
-				TYPES_WITH_PDF.includes(recognition.type)
+		const file = await inputFile(context, params, OCR_FILE_RULE);
+		if (file.isPdf && plan.pdf.mode === 'off') {
+			params.fail(
+				TYPES_WITH_PDF.includes(plan.recognition.type) ? 'pdfMode' : 'recognitionType',
+				TYPES_WITH_PDF.includes(plan.recognition.type)
+					? `is "Not a PDF", but ${file.fileName ?? 'the file'} is a PDF`
+					: `cannot read PDFs, and ${file.fileName ?? 'the file'} is one`,
+				TYPES_WITH_PDF.includes(plan.recognition.type)
 					? 'Choose One Page, Pages or Ranges, or All Pages'
 					: 'PDFs can be read with the General or Fast recognition types: choose one of them, then the pages',
 			);
 		}
-		uploadedKey = await uploadBinary(context, itemIndex, binary, String(options.keyPrefix ?? DEFAULT_UPLOAD_PREFIX));
-		target = { path: `/${uploadedKey}`, query: {}, source: { objectKey: uploadedKey, fileName: binary.fileName ?? null } };
+		uploadedKey = await uploadFile(context, plan.scope, file, plan.keyPrefix);
+		const about: IDataObject = { fileName: file.fileName, uploadKept: plan.keepUpload };
+		if (plan.keepUpload) about.objectKey = uploadedKey;
+		target = { path: `/${uploadedKey}`, query: {}, input: { objectKey: uploadedKey, fileName: file.fileName }, about };
 	}
 
-	const results = await removeUploadAfter(context, itemIndex, options.keepUpload === true ? undefined : uploadedKey, async () =>
-		await recognizePages(context, itemIndex, target, recognition, pdf, limit),
-	);
-
-	const json: IDataObject[] = simplify
-		? simplifiedItems(results, target.source, merged, options.splitLines === true)
-		: merged
-			? [{ pages: results.map(({ page, response }) => ({ page, ...response })), ...target.source }]
-			: results.map(({ page, response }) => ({ ...response, page, ...target.source }));
+	const results = await deleteAfter(context, plan.scope, plan.keepUpload ? undefined : uploadedKey, async () => await recognizePages(context, plan, target, limit));
+	const json = plan.output === 'raw' ? rawItems(plan, results, target.about) : simplifiedItems(plan, results, target.about);
 	return json.map((entry) => ({ json: entry }));
 }
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const limit = checkPositiveInteger(this.getNode(), 0, Number(this.getNodeParameter('options.itemsAtOnce', 0, 5)), 'Items at Once');
-	return await processItems(this, limit, async (itemIndex) => await recognizeItem(this, itemIndex, limit));
+export async function execute(this: IExecuteFunctions, params: NodeParameters): Promise<INodeExecutionData[]> {
+	const limit = params.nodeLevel(this.getInputData().length, (item) => item.collectionOf('options').integer('itemsAtOnce'), 'Items at Once');
+	return await processItems(this, limit, async (itemIndex) => await recognizeItem(this, params.item(itemIndex), limit));
 }

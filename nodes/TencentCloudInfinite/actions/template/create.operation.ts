@@ -1,22 +1,22 @@
-import type { IDisplayOptions, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
+import { simplifyField, templateFields } from '../common.descriptions';
 import { processItems } from '../../helpers/items';
-import { templateFields, templateRequestBody } from '../../helpers/templates';
+import type { NodeParameters } from '../../helpers/parameters';
+import { simplifyTemplate, templateRequestBody } from '../../helpers/templates';
 import { ciRequest } from '../../transport/request';
 
-const displayOptions: IDisplayOptions = { show: { resource: ['template'], operation: ['create'] } };
+const properties: INodeProperties[] = [...templateFields, simplifyField('the service’s Template element')];
 
-export const description: INodeProperties[] = templateFields(displayOptions);
+export const description = updateDisplayOptions({ show: { resource: ['template'], operation: ['create'] } }, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, params: NodeParameters): Promise<INodeExecutionData[]> {
 	return await processItems(this, 1, async (itemIndex) => {
-		const { body } = await ciRequest.call(this, {
-			service: 'ci',
-			method: 'POST',
-			path: '/template',
-			xml: templateRequestBody(this, itemIndex),
-			itemIndex,
-		});
-		return [{ json: { ...(body.Template as object), requestId: body.RequestId ?? null } }];
+		const item = params.item(itemIndex);
+		const xml = templateRequestBody(item);
+		const simplify = item.boolean('simplify');
+		const { body } = await ciRequest.call(this, { service: 'ci', method: 'POST', path: '/template', xml, itemIndex });
+		const template = (body.Template ?? {}) as Record<string, never>;
+		return [{ json: simplify ? simplifyTemplate(template, body.RequestId) : { ...template, RequestId: body.RequestId ?? null } }];
 	});
 }

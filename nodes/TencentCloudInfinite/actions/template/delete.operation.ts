@@ -1,17 +1,19 @@
-import type { IDisplayOptions, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
+import { templateLocator } from '../common.descriptions';
 import { processItems } from '../../helpers/items';
-import { readTemplateId, templateIdLocator } from '../../helpers/templates';
+import type { NodeParameters } from '../../helpers/parameters';
+import { readTemplateId } from '../../helpers/validate';
 import { ciRequest } from '../../transport/request';
 
-const displayOptions: IDisplayOptions = { show: { resource: ['template'], operation: ['delete'] } };
+const properties: INodeProperties[] = [templateLocator];
 
-export const description: INodeProperties[] = [templateIdLocator(displayOptions)];
+export const description = updateDisplayOptions({ show: { resource: ['template'], operation: ['delete'] } }, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, params: NodeParameters): Promise<INodeExecutionData[]> {
 	return await processItems(this, 1, async (itemIndex) => {
-		const templateId = readTemplateId(this, itemIndex);
-		const { body } = await ciRequest.call(this, { service: 'ci', method: 'DELETE', path: `/template/${templateId}`, itemIndex });
-		return [{ json: { deleted: true, templateId: body.TemplateId ?? templateId, requestId: body.RequestId ?? null } }];
+		const templateId = readTemplateId(params.item(itemIndex));
+		const { body } = await ciRequest.call(this, { service: 'ci', method: 'DELETE', path: `/template/${templateId}`, input: { templateId }, itemIndex });
+		return [{ json: { deleted: true, templateId: String(body.TemplateId ?? templateId), requestId: body.RequestId ?? null } }];
 	});
 }

@@ -1,19 +1,31 @@
-import type { IDisplayOptions, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
+import { simplifyField, templateLocator } from '../common.descriptions';
 import { processItems } from '../../helpers/items';
-import { listTemplates, readTemplateId, templateIdLocator } from '../../helpers/templates';
-import { invalid } from '../../helpers/validate';
+import type { NodeParameters } from '../../helpers/parameters';
+import { listTemplates, simplifyTemplate } from '../../helpers/templates';
+import { readTemplateId } from '../../helpers/validate';
+import { operationError } from '../../transport/errors';
 
-const displayOptions: IDisplayOptions = { show: { resource: ['template'], operation: ['get'] } };
+const properties: INodeProperties[] = [templateLocator, simplifyField('the service’s Template element')];
 
-export const description: INodeProperties[] = [templateIdLocator(displayOptions)];
+export const description = updateDisplayOptions({ show: { resource: ['template'], operation: ['get'] } }, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, params: NodeParameters): Promise<INodeExecutionData[]> {
 	return await processItems(this, 1, async (itemIndex) => {
-		const templateId = readTemplateId(this, itemIndex);
-		const { templates } = await listTemplates(this, { ids: [templateId], pageNumber: 1, pageSize: 1 }, itemIndex);
+		const item = params.item(itemIndex);
+		const templateId = readTemplateId(item);
+		const simplify = item.boolean('simplify');
+		const scope = { itemIndex };
+		const { templates } = await listTemplates(this, { ids: [templateId], pageNumber: 1, pageSize: 1 }, scope);
 		const template = templates.find((entry) => entry.TemplateId === templateId);
-		if (!template) throw invalid(this.getNode(), itemIndex, `No OCR template with ID "${templateId}" exists in this bucket`);
-		return [{ json: template }];
+		if (!template) {
+			throw operationError(this.getNode(), `No OCR template with ID "${templateId}" exists in this bucket`, {
+				itemIndex,
+				description: 'Check the ID, the bucket and the region of the credential',
+				input: { templateId },
+			});
+		}
+		return [{ json: simplify ? simplifyTemplate(template) : template }];
 	});
 }

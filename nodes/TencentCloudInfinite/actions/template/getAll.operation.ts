@@ -1,23 +1,40 @@
-import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
+import { returnAllFields, simplifyField } from '../common.descriptions';
 import { processItems } from '../../helpers/items';
-import { returnAllProperties } from '../../helpers/properties';
-import { listTemplates } from '../../helpers/templates';
+import type { NodeParameters } from '../../helpers/parameters';
+import { listTemplates, simplifyTemplate } from '../../helpers/templates';
 
-const displayOptions: IDisplayOptions = { show: { resource: ['template'], operation: ['getAll'] } };
+/** The service's largest page (查询模板: pageSize at most 100). */
 const PAGE_SIZE = 100;
 
-export const description: INodeProperties[] = [
-	...returnAllProperties(displayOptions),
+const properties: INodeProperties[] = [
+	...returnAllFields,
 	{
 		displayName: 'Filters',
 		name: 'filters',
 		type: 'collection',
 		placeholder: 'Add Filter',
 		default: {},
-		displayOptions,
 		options: [
-			{ displayName: 'Name Contains', name: 'name', type: 'string', default: '' },
+			{
+				displayName: 'Category',
+				name: 'category',
+				type: 'options',
+				default: 'Custom',
+				options: [
+					{ name: 'Custom (Created in This Bucket)', value: 'Custom' },
+					{ name: 'Official (Provided by Cloud Infinite)', value: 'Official' },
+				],
+				description: 'Which templates to list; the service lists Custom ones unless told otherwise',
+			},
+			{
+				displayName: 'Name Starts With',
+				name: 'namePrefix',
+				type: 'string',
+				default: '',
+				description: 'Only templates whose name begins with this text (the service matches a prefix)',
+			},
 			{
 				displayName: 'Template IDs',
 				name: 'ids',
@@ -28,24 +45,30 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
+	simplifyField('the service’s Template elements'),
 ];
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+export const description = updateDisplayOptions({ show: { resource: ['template'], operation: ['getAll'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, params: NodeParameters): Promise<INodeExecutionData[]> {
 	return await processItems(this, 1, async (itemIndex) => {
-		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
-		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-		const ids = String(filters.ids ?? '')
-			.split(',')
-			.map((id) => id.trim())
-			.filter(Boolean);
+		const item = params.item(itemIndex);
+		const returnAll = item.boolean('returnAll');
+		const limit = returnAll ? Infinity : item.integer('limit');
+		const filters = item.collectionOf('filters');
+		const simplify = item.boolean('simplify');
+		const filter = {
+			category: filters.has('category') ? filters.option<'Custom' | 'Official'>('category') : undefined,
+			namePrefix: filters.string('namePrefix'),
+			ids: filters.string('ids').split(',').map((id) => id.trim()).filter(Boolean),
+		};
 		const pageSize = Math.min(PAGE_SIZE, limit);
 		const collected: IDataObject[] = [];
 		for (let pageNumber = 1; collected.length < limit; pageNumber++) {
-			const page = await listTemplates(this, { name: String(filters.name ?? ''), ids, pageNumber, pageSize }, itemIndex);
+			const page = await listTemplates(this, { ...filter, pageNumber, pageSize }, { itemIndex });
 			collected.push(...page.templates);
 			if (page.templates.length === 0 || pageNumber * pageSize >= page.totalCount) break;
 		}
-		return collected.slice(0, limit).map((template) => ({ json: template }));
+		return collected.slice(0, limit).map((template) => ({ json: simplify ? simplifyTemplate(template) : template }));
 	});
 }

@@ -1,23 +1,31 @@
-import type { IDisplayOptions, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
+import { simplifyField, templateFields, templateLocator } from '../common.descriptions';
 import { processItems } from '../../helpers/items';
-import { readTemplateId, templateFields, templateIdLocator, templateRequestBody } from '../../helpers/templates';
+import type { NodeParameters } from '../../helpers/parameters';
+import { simplifyTemplate, templateRequestBody } from '../../helpers/templates';
+import { readTemplateId } from '../../helpers/validate';
 import { ciRequest } from '../../transport/request';
 
-const displayOptions: IDisplayOptions = { show: { resource: ['template'], operation: ['update'] } };
+const properties: INodeProperties[] = [templateLocator, ...templateFields, simplifyField('the service’s Template element')];
 
-export const description: INodeProperties[] = [templateIdLocator(displayOptions), ...templateFields(displayOptions)];
+export const description = updateDisplayOptions({ show: { resource: ['template'], operation: ['update'] } }, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, params: NodeParameters): Promise<INodeExecutionData[]> {
 	return await processItems(this, 1, async (itemIndex) => {
-		const templateId = readTemplateId(this, itemIndex);
+		const item = params.item(itemIndex);
+		const templateId = readTemplateId(item);
+		const xml = templateRequestBody(item);
+		const simplify = item.boolean('simplify');
 		const { body } = await ciRequest.call(this, {
 			service: 'ci',
 			method: 'PUT',
 			path: `/template/${templateId}`,
-			xml: templateRequestBody(this, itemIndex),
+			xml,
+			input: { templateId },
 			itemIndex,
 		});
-		return [{ json: { ...(body.Template as object), requestId: body.RequestId ?? null } }];
+		const template = (body.Template ?? {}) as Record<string, never>;
+		return [{ json: simplify ? simplifyTemplate(template, body.RequestId) : { ...template, RequestId: body.RequestId ?? null } }];
 	});
 }
