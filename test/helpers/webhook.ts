@@ -55,6 +55,9 @@ async function parseLikeN8n(request: IncomingMessage & { body?: unknown }): Prom
 	return undefined;
 }
 
+/** Each server is a workflow of its own, as two workflows with triggers are in n8n. */
+let servedWorkflows = 0;
+
 export async function startTriggerServer(options: {
 	nodeType: string;
 	parameters: Record<string, unknown>;
@@ -75,7 +78,7 @@ export async function startTriggerServer(options: {
 		parameters: options.parameters as never,
 		credentials: Object.fromEntries(Object.keys(credentials).map((type) => [type, { id: type, name: type }])),
 	};
-	const workflow = new Workflow({ id: 'trigger-workflow', nodes: [node], connections: {}, active: true, nodeTypes, staticData: {} });
+	const workflow = new Workflow({ id: `trigger-workflow-${++servedWorkflows}`, nodes: [node], connections: {}, active: true, nodeTypes, staticData: {} });
 	const nodeType = NodeHelpers.getVersionedNodeType(nodeTypes.getByName(options.nodeType), 1) as INodeType;
 	const executions: INodeExecutionData[][] = [];
 	// The production webhook as n8n registers it: path `<webhookId>/<path>`.

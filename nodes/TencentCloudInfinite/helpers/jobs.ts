@@ -69,7 +69,7 @@ function cardResult(cardType: string | null, result: IDataObject): IDataObject {
 	return {
 		fields: fieldsObject(details),
 		fieldDetails: details as unknown as IDataObject[],
-		detected: result.Status === 1,
+		detected: typeof result.Status === 'number' ? result.Status === 1 : null,
 		result: { state: text(result.State), code: text(result.Code), message: text(result.Message) },
 	};
 }

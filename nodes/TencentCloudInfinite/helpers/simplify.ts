@@ -6,7 +6,8 @@ export interface Point {
 }
 
 export interface SimplifiedWord {
-	character: string;
+	/** Null when the service gives only the character's polygon (handwriting with Character Polygons). */
+	character: string | null;
 	confidence: number | null;
 	polygon?: Point[];
 }
@@ -59,7 +60,7 @@ function words(detection: IDataObject): SimplifiedWord[] | undefined {
 	const entries = list(detection.Words).filter((word) => String(word.Character ?? '') !== '');
 	const polygons = list(detection.WordPolygon).map(polygonOf).filter((polygon) => polygon.length > 0);
 	if (entries.length === 0 && polygons.length === 0) return undefined;
-	if (entries.length === 0) return polygons.map((polygon) => ({ character: '', confidence: null, polygon }));
+	if (entries.length === 0) return polygons.map((polygon) => ({ character: null, confidence: null, polygon }));
 	return entries.map((word, index) => {
 		const coordinates = list((word.WordCoordPoint as IDataObject | undefined)?.WordCoordinate).map(point);
 		const polygon = polygons[index] ?? coordinates;
