@@ -197,12 +197,14 @@ export const requestTimeoutOption: INodeProperties = {
 	description: 'How long to wait for the service to answer each request before the item fails',
 };
 
+/** Only for a binary file, which is uploaded first (a collection option can show on a root parameter with `/`). */
 export const uploadKeyPrefixOption: INodeProperties = {
 	displayName: 'Upload Key Prefix',
 	name: 'keyPrefix',
 	type: 'string',
 	default: DEFAULT_UPLOAD_PREFIX,
 	description: 'Where binary files are uploaded in the bucket before the service reads them',
+	displayOptions: { show: { '/source': ['binary'] } },
 };
 
 // ----- Templates -----
@@ -372,7 +374,8 @@ export const submitOptions: INodeProperties = {
 			type: 'number',
 			default: 2,
 			typeOptions: { minValue: 1 },
-			description: 'When waiting: the shortest time between two checks of the job; checks then slow down to every 30 seconds',
+			description: 'The shortest time between two checks of the job; checks then slow down to every 30 seconds',
+			displayOptions: { show: { '/waitForCompletion': [true] } },
 		},
 		requestTimeoutOption,
 		{
@@ -381,7 +384,8 @@ export const submitOptions: INodeProperties = {
 			type: 'number',
 			default: 300,
 			typeOptions: { minValue: 1 },
-			description: 'When waiting: how long to wait before the item fails (the job goes on)',
+			description: 'How long to wait before the item fails (the job goes on)',
+			displayOptions: { show: { '/waitForCompletion': [true] } },
 		},
 		uploadKeyPrefixOption,
 		{

@@ -30,7 +30,7 @@ export async function readSubmitPlan(context: IExecuteFunctions, params: ItemPar
 		scope,
 		objectKey: source === 'object' ? checkObjectKey(params, 'objectKey') : undefined,
 		file: source === 'binary' ? await inputFile(context, params, rule) : undefined,
-		keyPrefix: options.string('keyPrefix'),
+		keyPrefix: source === 'binary' ? options.string('keyPrefix') : '',
 		userData: readUserData(options),
 		jobLevel: options.option<number>('jobLevel'),
 		callback: callbackXml(params),
