@@ -269,12 +269,16 @@ export async function ciRequest(this: CiContext, request: CiRequest): Promise<Ci
 			const answer = { statusCode, headers, requestId };
 			const text = raw.toString('utf8');
 			if (!text.trim()) return { ...answer, body: {} };
+			let parsed: ReturnType<typeof parseXml>;
 			try {
-				return { ...answer, body: parseXml(text).body };
+				parsed = parseXml(text);
 			} catch (error) {
 				const message = error instanceof XmlFormatError ? error.message : String(error);
 				throw ciApiError(node, { status: statusCode, code: 'MalformedResponse', message, requestId }, request.service, where);
 			}
+			// An <Error> is an error whatever the status says (the ID-card page documents no status for its errors).
+			if (parsed.root !== 'Error') return { ...answer, body: parsed.body };
+			throw ciApiError(node, errorDetails(statusCode, headers, text), request.service, where);
 		}
 
 		const details = errorDetails(statusCode, headers, raw.toString('utf8'));
