@@ -302,6 +302,66 @@ describe('card jobs', () => {
 	});
 });
 
+describe('synchronous ID-card recognition', () => {
+	const idCard = { resource: 'ocr', operation: 'recognizeIdCard', source: 'object', objectKey: 'kyc/front.jpg' };
+	const FRONT = { name: '张明', sex: '男', ethnicity: '汉', birth: '1987/1/1', address: '北京市石景山区高新技术园腾讯大楼', idNumber: '440524198701010014' };
+
+	it('front: the eight fields under the keys card jobs use, the back’s empty; no warnings asked, none given', async () => {
+		const [item] = await items('idcard/front.xml', { ...idCard, warnings: [] }, { 'x-ci-request-id': 'NjRmMGYxYjFfOTBmYTUwXzFkMTJf' });
+		expect(item).toEqual({
+			fields: { ...FRONT, authority: '', validDate: '' },
+			warnings: [],
+			warningNames: [],
+			quality: null,
+			borderCodeValue: null,
+			requestId: 'NjRmMGYxYjFfOTBmYTUwXzFkMTJf',
+			objectKey: 'kyc/front.jpg',
+		});
+		expect(server.requests[0].url).toBe('/kyc/front.jpg?ci-process=IDCardOCR');
+	});
+
+	it('back: authority and validity', async () => {
+		const [item] = await items('idcard/back.xml', { ...idCard, cardSide: 'BACK' });
+		expect(item.fields).toEqual({ name: '', sex: '', ethnicity: '', birth: '', address: '', idNumber: '', authority: '赵县公安局', validDate: '2010.07.21-2020.07.21' });
+		expect(server.requests[0].url).toMatch(/[?&]CardSide=BACK(&|$)/);
+	});
+
+	it('warnings with readable names beside the service’s codes; crops as JPEG binary fields, not Base64 in the JSON', async () => {
+		const result = await run('idcard/advanced-crops-warnings.xml', { ...idCard, crops: ['CropIdCard', 'CropPortrait'] });
+		expect(result.error).toBeUndefined();
+		const [item] = result.items('CI');
+		expect(item.json.warnings).toEqual([
+			{ code: '-9102', name: 'copy', description: '身份证复印件告警' },
+			{ code: '-9103', name: 'reshoot', description: '身份证翻拍告警' },
+		]);
+		expect(item.json.warningNames).toEqual(['copy', 'reshoot']);
+		expect(JSON.stringify(item.json)).not.toContain('RkFLRS1');
+		expect(item.binary?.idCard).toMatchObject({ mimeType: 'image/jpeg', fileName: 'front-id-card.jpg' });
+		expect(item.binary?.portrait).toMatchObject({ mimeType: 'image/jpeg', fileName: 'front-portrait.jpg' });
+		expect((await result.binary(item, 'idCard')).toString()).toBe('FAKE-IDCARD-CROP-NOT-AN-IMAGE');
+		const config = new URL(`http://x${server.requests[0].url}`).searchParams.get('Config');
+		expect(JSON.parse(config!)).toEqual({ CopyWarn: true, BorderCheckWarn: true, ReshootWarn: true, DetectPsWarn: true, TempIdWarn: true, InvalidDateWarn: true, MultiCardDetect: true, CropIdCard: true, CropPortrait: true });
+	});
+
+	it('quality and border scores as numbers', async () => {
+		const [item] = await items('idcard/quality.xml', { ...idCard, quality: true });
+		expect(item).toMatchObject({ quality: 86, borderCodeValue: 12 });
+	});
+
+	it('with Simplify off: the service’s own answer, crops still only as binary', async () => {
+		const result = await run('idcard/front-crops-go-test.xml', { ...idCard, simplify: false, crops: ['CropPortrait'] });
+		const [item] = result.items('CI');
+		expect(item.json).toEqual({ IdInfo: [expect.objectContaining({ Name: '李明', IdNum: '440524198701010014' })], AdvancedInfo: {}, objectKey: 'kyc/front.jpg' });
+		expect(Object.keys(item.binary ?? {})).toEqual(['idCard', 'portrait']);
+	});
+
+	it('not an ID card: the service’s code and message', async () => {
+		const result = await run('idcard/error-no-idcard.xml', idCard, { 'x-ci-request-id': 'NjRmMGYxYjFfOTBmYTUwXzFkMTJmYWtl' });
+		expect(result.error?.message).toBe('COS error FailedOperation.ImageNoIdCard for object "kyc/front.jpg": 图片中未检测到身份证');
+		expect(result.error?.description).toMatch(/TraceId OGVmYzZi/);
+	});
+});
+
 describe('callbacks reach the trigger as Job › Get gives the job', () => {
 	let trigger: TriggerServer;
 	beforeAll(async () => {

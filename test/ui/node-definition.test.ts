@@ -101,12 +101,17 @@ function combinations(base: INodeParameters): INodeParameters[] {
 	return [...results.values()];
 }
 
-/** Every option of a collection, at its default, so that each counts as set by the user. */
+/** The collections shown for these settings (several operations have one named `options`). */
+function shownCollections(parameters: INodeParameters, tool: boolean): INodeProperties[] {
+	const node = { typeVersion: 1, parameters } as unknown as INode;
+	const described = tool ? { ...description, name: `${description.name}Tool` } : description;
+	return description.properties.filter((property) => property.type === 'collection' && NodeHelpers.displayParameter(parameters, property, node, described));
+}
+
+/** Every option of the shown collections, at its default, so that each counts as set by the user. */
 function allOptions(parameters: INodeParameters, tool: boolean): INodeParameters {
-	const visible = visibleFor(parameters, tool);
 	const withCollections = { ...parameters };
-	for (const property of description.properties) {
-		if (property.type !== 'collection' || !(property.name in visible)) continue;
+	for (const property of shownCollections(parameters, tool)) {
 		withCollections[property.name] = Object.fromEntries((property.options as INodeProperties[]).map((option) => [option.name, option.default]));
 	}
 	return withCollections;
@@ -166,10 +171,17 @@ describe('every parameter an operation reads is shown for it, and every shown on
 		const topReads = [...reads].filter((name) => !name.includes('.'));
 		expect(topReads.filter((name) => !(name in visible))).toEqual([]);
 		expect(shownTop.filter((name) => !reads.has(name))).toEqual([]);
-		for (const [collection, value] of Object.entries(visible)) {
-			const definition = description.properties.find((property) => property.name === collection && property.type === 'collection');
-			if (!definition || typeof value !== 'object' || value === null) continue;
+		const collections = shownCollections(complete, tool);
+		expect(collections.every((property) => Object.keys(complete[property.name] as object).length === (property.options ?? []).length)).toBe(true);
+		for (const { name: collection } of collections) {
+			const value = visible[collection] as object;
 			expect(Object.keys(value).filter((option) => !reads.has(`${collection}.${option}`))).toEqual([]);
 		}
+		// An option n8n drops for these settings, read anyway, would give its default silently.
+		const optionReads = [...reads].filter((name) => name.includes('.'));
+		expect(optionReads.filter((name) => {
+			const [collection, option] = name.split('.');
+			return !(collection in visible) || !(option in (visible[collection] as object));
+		})).toEqual([]);
 	});
 });

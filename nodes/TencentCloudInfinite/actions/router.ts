@@ -8,8 +8,8 @@ import { NodeParameters } from '../helpers/parameters';
 type Operation = { execute(this: IExecuteFunctions, params: NodeParameters): Promise<INodeExecutionData[]> };
 
 const resources: Record<string, Record<string, Operation>> = {
-	job: { get: job.get, getAll: job.getAll, submitCardJob: job.submitCardJob, submitOcrJob: job.submitOcrJob },
-	ocr: { recognizeText: ocr.recognizeText },
+	job: { cancel: job.cancel, get: job.get, getAll: job.getAll, submitCardJob: job.submitCardJob, submitOcrJob: job.submitOcrJob },
+	ocr: { recognizeIdCard: ocr.recognizeIdCard, recognizeText: ocr.recognizeText },
 	template: {
 		create: template.create,
 		delete: template.delete,

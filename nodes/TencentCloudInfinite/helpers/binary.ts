@@ -134,3 +134,56 @@ export async function deleteAfter<T>(context: IExecuteFunctions, scope: RequestS
 	await deleteObject(context, scope, key).catch(() => undefined);
 	return await Promise.reject(outcome.error);
 }
+
+/** Reads a streamed body, giving up past `limit` bytes. */
+async function readAtMost(body: unknown, limit: number): Promise<Buffer | undefined> {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of body as AsyncIterable<Buffer | string>) {
+		const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+		size += bytes.length;
+		if (size > limit) {
+			(body as { destroy?: () => void }).destroy?.();
+			return undefined;
+		}
+		chunks.push(bytes);
+	}
+	return Buffer.concat(chunks);
+}
+
+/**
+ * Downloads a public URL in n8n, for an operation the service documents no `detect-url` for
+ * (ID cards): the file is then recognized as a binary file is. The request carries no credential.
+ */
+export async function downloadFile(context: IExecuteFunctions, scope: RequestScope, url: string, rule: FileRule): Promise<InputFile> {
+	const fail = (problem: string, description?: string) =>
+		operationError(context.getNode(), `The file at ${url} ${problem}`, { itemIndex: scope.itemIndex, description, input: { url } });
+	let response: { statusCode: number; headers: Record<string, string>; body: unknown };
+	try {
+		response = (await context.helpers.httpRequest({
+			method: 'GET',
+			url,
+			encoding: 'stream',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: scope.timeoutSeconds * 1000,
+		})) as typeof response;
+	} catch (error) {
+		throw fail('could not be downloaded', `${(error as Error).message}. Check that n8n can reach the URL`);
+	}
+	if (response.statusCode < 200 || response.statusCode >= 300) {
+		(response.body as { destroy?: () => void }).destroy?.();
+		throw fail(`could not be downloaded: HTTP ${response.statusCode}`);
+	}
+	const data = await readAtMost(response.body, rule.maxBytes);
+	if (!data) throw fail(`is larger than ${megabytes(rule.maxBytes)}, the most the service reads`, rule.source);
+	if (data.length === 0) throw fail('is empty');
+	const fileName = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '') || 'download';
+	const mimeType = String(response.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+	const extension = /\.([A-Za-z0-9]+)$/.exec(fileName)?.[1]?.toLowerCase() ?? '';
+	if (!rule.mimeTypes.includes(mimeType) && !rule.extensions.includes(extension)) {
+		throw fail(`is ${mimeType || 'of an unknown type'}; the service reads only ${rule.formats}`, rule.source);
+	}
+	const binary: IBinaryData = { data: data.toString(BINARY_ENCODING), mimeType: mimeType || 'application/octet-stream', fileName };
+	return { binary, fileName, size: data.length, isPdf: mimeType === 'application/pdf' || extension === 'pdf' };
+}

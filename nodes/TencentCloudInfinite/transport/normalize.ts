@@ -12,10 +12,12 @@ export const ARRAY_TAGS = new Set([
 	'Point',
 	'TemplateList',
 	'NonExistJobIds',
+	'WarnInfos',
 ]);
 
 const NUMBER_TAGS = new Set([
 	'Angel',
+	'BorderCodeValue',
 	'Confidence',
 	'Height',
 	'JobLevel',
@@ -23,6 +25,7 @@ const NUMBER_TAGS = new Set([
 	'PageSize',
 	'PdfPageNumber',
 	'PdfPageSize',
+	'Quality',
 	'Score',
 	'Status',
 	'TotalCount',

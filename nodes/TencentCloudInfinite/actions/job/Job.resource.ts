@@ -1,11 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as cancel from './cancel.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as submitCardJob from './submitCardJob.operation';
 import * as submitOcrJob from './submitOcrJob.operation';
 
-export { get, getAll, submitCardJob, submitOcrJob };
+export { cancel, get, getAll, submitCardJob, submitOcrJob };
 
 export const description: INodeProperties[] = [
 	{
@@ -15,6 +16,7 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['job'] } },
 		options: [
+			{ name: 'Cancel', value: 'cancel', description: 'Cancel jobs that have not started yet', action: 'Cancel jobs' },
 			{ name: 'Get', value: 'get', description: 'Get one or more jobs by ID', action: 'Get jobs' },
 			{ name: 'Get Many', value: 'getAll', description: 'List jobs', action: 'Get many jobs' },
 			{
@@ -29,6 +31,7 @@ export const description: INodeProperties[] = [
 	},
 	...submitOcrJob.description,
 	...submitCardJob.description,
+	...cancel.description,
 	...get.description,
 	...getAll.description,
 ];

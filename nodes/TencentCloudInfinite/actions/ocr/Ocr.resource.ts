@@ -1,8 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as recognizeIdCard from './recognizeIdCard.operation';
 import * as recognizeText from './recognizeText.operation';
 
-export { recognizeText };
+export { recognizeIdCard, recognizeText };
 
 export const description: INodeProperties[] = [
 	{
@@ -13,6 +14,12 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['ocr'] } },
 		options: [
 			{
+				name: 'Recognize ID Card',
+				value: 'recognizeIdCard',
+				description: 'Read a Chinese resident ID card at once: its fields, warnings for copies or edits, and cropped images',
+				action: 'Recognize an ID card',
+			},
+			{
 				name: 'Recognize Text',
 				value: 'recognizeText',
 				description: 'Read the text of an image or PDF page (synchronous OCR)',
@@ -21,5 +28,6 @@ export const description: INodeProperties[] = [
 		],
 		default: 'recognizeText',
 	},
+	...recognizeIdCard.description,
 	...recognizeText.description,
 ];
