@@ -2,6 +2,9 @@
  * The example workflows (examples/*.json), imported with n8n's CLI into a real n8n that has this
  * package installed as a community package, run headless with `n8n execute`, against the emulator.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
 import { startEmulator, type Emulator } from '../../emulator';
 import {
 	EXAMPLE_CREDENTIAL,
@@ -71,11 +74,13 @@ async function run(file: string) {
 describe('the examples', () => {
 	it('are the ones these tests know, use this package’s nodes and the example credential, and import into n8n', () => {
 		expect(exampleFiles()).toEqual([
+			'check-id-card-kyc.json',
 			'create-template-and-run-ocr-job.json',
 			'job-callback-trigger.json',
 			'recognize-text-from-binary-file.json',
 			'recognize-text-from-cos-object.json',
 			'recognize-text-from-url.json',
+			'submit-and-cancel-job.json',
 			'submit-id-card-job.json',
 			'submit-ocr-job-with-callback.json',
 		]);
@@ -143,6 +148,27 @@ describe('the examples', () => {
 		expect(job).toMatchObject({ state: 'Success', tag: 'ImageLicenseRec', cardType: 'IDCard', objectKey: 'samples/id-card.png' });
 		expect(job.fields).toMatchObject({ name: 'Zhang San', sex: 'Male', ethnicity: 'Han', birth: '1990-01-01', address: '1 Example Road' });
 		expect(String((job.fields as Record<string, string>).idNumber)).toMatch(/^\d{18}$/);
+	});
+});
+
+describe('ID cards and cancelling, in real n8n', () => {
+	it('check-id-card-kyc: reads the card photo from disk, recognizes it, writes the portrait back to disk, branches on warnings', async () => {
+		const outcome = await run('check-id-card-kyc.json');
+		const [card] = outcome.json('Recognize ID Card');
+		expect(card.fields).toMatchObject({ name: 'Zhang San', sex: 'Male', ethnicity: 'Han', birth: '1990-01-01', address: '1 Example Road' });
+		expect(String((card.fields as Record<string, string>).idNumber)).toMatch(/^\d{18}$/);
+		expect(card).toMatchObject({ fileName: 'id-card.png', quality: expect.any(Number) });
+		const portrait = path.join(home.filesDir, `portrait-${String((card.fields as Record<string, string>).idNumber)}.jpg`);
+		expect(readFileSync(portrait).subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+		// The fixture is a clean card: no warning, so the item takes the IF node's false branch.
+		expect(outcome.json('Accepted')).toEqual([expect.objectContaining({ decision: 'accepted', portrait })]);
+		expect(() => outcome.json('Needs review')).toThrow();
+	});
+
+	it('submit-and-cancel-job: a job cancelled before it started, confirmed by the service', async () => {
+		const outcome = await run('submit-and-cancel-job.json');
+		const [submitted] = outcome.json('Submit OCR Job');
+		expect(outcome.json('Cancel Job')).toEqual([{ jobId: submitted.jobId, cancelled: true, state: 'Cancel', reason: null, tag: 'ImageOCR' }]);
 	});
 });
 

@@ -173,7 +173,7 @@ export class N8nHome {
 	readonly install: N8nInstall;
 	/** N8N_USER_FOLDER (n8n keeps its data in `<dir>/.n8n`). */
 	readonly dir: string;
-	/** The folder the Read/Write Files node may read (N8N_RESTRICT_FILE_ACCESS_TO); holds `sample.png`. */
+	/** The folder the Read/Write Files node may read (N8N_RESTRICT_FILE_ACCESS_TO); holds `sample.png` and `id-card.png`. */
 	readonly filesDir: string;
 	readonly encryptionKey = randomBytes(24).toString('hex');
 	/** Where the package is installed, as n8n's Community Nodes installer would. */
@@ -202,7 +202,7 @@ export class N8nHome {
 	static async create(options: HomeOptions = {}): Promise<N8nHome> {
 		const home = new N8nHome(ensureN8n(), options);
 		mkdirSync(home.filesDir, { recursive: true });
-		cpSync(path.join(REPO_ROOT, 'test/fixtures/sample.png'), path.join(home.filesDir, 'sample.png'));
+		for (const file of ['sample.png', 'id-card.png']) cpSync(path.join(REPO_ROOT, 'test/fixtures', file), path.join(home.filesDir, file));
 		// n8n reads its encryption key from here and must find the same one in N8N_ENCRYPTION_KEY.
 		mkdirSync(path.join(home.dir, '.n8n'), { recursive: true });
 		writeFileSync(path.join(home.dir, '.n8n', 'config'), JSON.stringify({ encryptionKey: home.encryptionKey }, null, '\t'), { mode: 0o600 });

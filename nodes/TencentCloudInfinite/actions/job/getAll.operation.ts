@@ -47,16 +47,20 @@ const properties: INodeProperties[] = [
 					{ name: 'Oldest First', value: 'Asc' },
 				],
 			},
-			{ displayName: 'Queue ID', name: 'queueId', type: 'string', default: '' },
+			{
+				displayName: 'Inventory Trigger Job ID',
+				name: 'inventoryTriggerJobId',
+				type: 'string',
+				default: '',
+				description: 'Only jobs started by this batch (inventory trigger) job',
+			},
+			{ displayName: 'Queue ID', name: 'queueId', type: 'string', default: '', description: 'Wins over Queue Type when both are set' },
 			{
 				displayName: 'Queue Type',
 				name: 'queueType',
-				type: 'options',
-				default: 'Multimedia',
-				options: [
-					{ name: 'Multimedia', value: 'Multimedia' },
-					{ name: 'Speeding', value: 'Speeding' },
-				],
+				type: 'string',
+				default: '',
+				description: 'Only jobs of queues of this type (the service documents no list of types)',
 			},
 			{ displayName: 'States', name: 'states', type: 'multiOptions', default: [], options: jobStateOptions },
 			{ displayName: 'Workflow ID', name: 'workflowId', type: 'string', default: '', description: 'Only jobs started by this CI workflow' },
@@ -67,7 +71,7 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['job'], operation: ['getAll'] } }, properties);
 
-/** CI wants `2026-01-31T08:00:00+0000` (DescribeMediaJobs: `%Y-%m-%dT%H:%m:%S%z`). */
+/** CI wants `2026-01-31T08:00:00+0000` (test/conformance/jobs/list-query.md; the doc's `%Y-%m-%dT%H:%m:%S%z` means this). */
 function ciTime(filters: ItemParameters, name: string): string | undefined {
 	const value = filters.string(name);
 	if (!value) return undefined;
@@ -88,7 +92,8 @@ export async function execute(this: IExecuteFunctions, params: NodeParameters): 
 		const query = {
 			tag: item.option('tag'),
 			queueId: optional('queueId'),
-			queueType: filters.has('queueType') ? filters.option('queueType') : undefined,
+			queueType: optional('queueType'),
+			inventoryTriggerJobId: optional('inventoryTriggerJobId'),
 			workflowId: optional('workflowId'),
 			inputObject: optional('inputObject'),
 			states: states.length ? states.join(',') : undefined,
