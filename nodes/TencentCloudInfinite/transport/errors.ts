@@ -50,6 +50,7 @@ const HINTS: Record<string, string> = {
 	InvalidAuthorization: 'The service could not read the signature. Check the COS/CI endpoints of the credential and any proxy in between.',
 	SecretidNotExist: 'The SecretId is not known to the service. Check it, or get new temporary credentials.',
 	SignatureExpired: 'The signature has expired: this computer’s clock is probably wrong. Synchronize the clock (NTP) and try again.',
+	PermanentRedirect: 'The CI host answers only https: use https:// in the CI Endpoint of the credential (or leave it empty).',
 	ResourceNotFound: 'The template, job or queue does not exist in this bucket and region. Check the ID.',
 };
 
