@@ -3,7 +3,7 @@
  * rounds with its reference measured in the same run. Prints a table and writes bench/results.json.
  *
  *   npm run bench                       everything (a few minutes)
- *   npm run bench -- parse wait         only some sections: overhead parse throughput pdf memory wait
+ *   npm run bench -- parse wait         only some sections: overhead parse throughput pdf memory wait output
  *   npm run bench -- --quick            one round each (a smoke run; the figures are not reliable)
  */
 import { writeFileSync } from 'fs';
@@ -14,13 +14,14 @@ import { disposeRuntime } from '../test/helpers/n8n-runtime/runtime';
 import { table, type Figure } from './lib/figures';
 import { RemoteEmulator } from './lib/remote-emulator';
 import { memory } from './memory';
+import { output } from './output';
 import { overhead } from './overhead';
 import { parse } from './parse';
 import { pdf } from './pdf';
 import { throughput } from './throughput';
 import { wait } from './wait';
 
-const SECTIONS = ['overhead', 'parse', 'throughput', 'pdf', 'memory', 'wait'] as const;
+const SECTIONS = ['overhead', 'parse', 'throughput', 'pdf', 'memory', 'wait', 'output'] as const;
 type Section = (typeof SECTIONS)[number];
 
 async function main(): Promise<void> {
@@ -51,7 +52,9 @@ async function main(): Promise<void> {
 								? await pdf(emulator, quick)
 								: section === 'memory'
 									? await memory(emulator, quick)
-									: await wait();
+									: section === 'wait'
+										? await wait()
+										: await output(emulator, quick);
 			figures.push(...results);
 			process.stderr.write(` ${((Date.now() - sectionStart) / 1000).toFixed(1)} s\n`);
 		}

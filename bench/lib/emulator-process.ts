@@ -4,12 +4,14 @@
  * real service, and its memory (a 200 MB object) is not counted in the benchmark's RSS.
  */
 import { makePdf, startEmulator, type Emulator, type EmulatorOptions, type Faults } from '../../emulator';
+import { textPng } from '../../test/helpers/images';
 
 export type Command =
 	| { op: 'start'; options: EmulatorOptions }
 	| { op: 'setFaults'; faults: Faults }
 	| { op: 'putText'; key: string; text: string }
 	| { op: 'putPdf'; key: string; pages: string[][] }
+	| { op: 'putPng'; key: string; lines: string[] }
 	| { op: 'reset' }
 	| { op: 'stats' }
 	| { op: 'close' };
@@ -34,6 +36,9 @@ async function handle(command: Command): Promise<unknown> {
 			return null;
 		case 'putPdf':
 			running().objects.set(command.key, makePdf(command.pages));
+			return null;
+		case 'putPng':
+			running().objects.set(command.key, textPng(command.lines));
 			return null;
 		case 'reset':
 			running().reset();

@@ -84,6 +84,11 @@ export class RemoteEmulator {
 		await this.send({ op: 'putPdf', key, pages });
 	}
 
+	/** A real PNG whose recognized text is `lines` (test/helpers/images.ts `textPng`). */
+	async putPng(key: string, lines: string[]): Promise<void> {
+		await this.send({ op: 'putPng', key, lines });
+	}
+
 	async reset(): Promise<void> {
 		await this.send({ op: 'reset' });
 	}

@@ -12,6 +12,7 @@ import * as ocr from './actions/ocr/Ocr.resource';
 import * as template from './actions/template/Template.resource';
 import { router } from './actions/router';
 import { searchTemplates } from './methods/listSearch';
+import { withDetailsForModel } from './transport/errors';
 
 const properties: INodeProperties[] = [
 	{
@@ -51,6 +52,10 @@ export class TencentCloudInfinite implements INodeType {
 	methods = { listSearch: { searchTemplates } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this, properties);
+		try {
+			return await router.call(this, properties);
+		} catch (error) {
+			throw withDetailsForModel(this.getNode(), error);
+		}
 	}
 }

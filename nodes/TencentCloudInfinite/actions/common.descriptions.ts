@@ -10,6 +10,28 @@ export function showWhen(property: INodeProperties, show: NonNullable<IDisplayOp
 	return { ...property, displayOptions: { ...property.displayOptions, show: { ...property.displayOptions?.show, ...show } } };
 }
 
+// ----- The AI-agent tool -----
+
+/**
+ * What n8n tells an AI agent's model the tool does, for the tool variant only. Without it n8n says
+ * "<action> in Tencent Cloud Infinite" (n8n-workflow node-helpers.js `makeDescription`), which
+ * says neither what to pass nor what comes back; and the action must stay short, since the editor
+ * names a new tool node, and so the tool, after it. n8n keeps a node's own `toolDescription` and
+ * then adds no description setting of its own (n8n tool-generation/ai-tools.js `convertNodeToAiTool`).
+ */
+export function toolDescriptionField(description: string, show: NonNullable<IDisplayOptions['show']> = {}): INodeProperties {
+	return {
+		displayName: 'Tool Description',
+		name: 'toolDescription',
+		type: 'string',
+		default: description,
+		required: true,
+		typeOptions: { rows: 3 },
+		description: 'What the AI agent’s model is told this tool does: what to pass and what it returns',
+		displayOptions: { show: { ...show, '@tool': [true] } },
+	};
+}
+
 // ----- Source: where an operation's file comes from -----
 
 export type SourceKind = 'binary' | 'object' | 'url';

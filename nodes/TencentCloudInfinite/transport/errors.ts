@@ -70,6 +70,21 @@ function keepMessage<T extends NodeApiError | NodeOperationError>(error: T, mess
 	return error;
 }
 
+/**
+ * A failed AI-agent tool call reaches the model as its error message alone: n8n 2.41 answers the
+ * call with `{ error: message }` (n8n-core execution-engine/workflow-execute.js
+ * `handleNodeExecutionError`), so the description, where the hint is, never reaches it. Run as a
+ * tool (the node type n8n names `<name>Tool`), the node's errors carry their description in the
+ * message, as n8n itself does for tools called through LangChain (n8n-core
+ * node-execution-context/utils/get-input-connection-data.js `makeHandleToolInvocation`).
+ */
+export function withDetailsForModel(node: INode, error: unknown): unknown {
+	if (!node.type.endsWith('Tool') || !(error instanceof NodeApiError || error instanceof NodeOperationError)) return error;
+	const description = typeof error.description === 'string' ? error.description.trim() : '';
+	if (description && !error.message.includes(description)) error.message = `${error.message}\n\nDetails: ${description}`;
+	return error;
+}
+
 /** The facts an error of this package carries (see `keepMessage`), or none for any other error. */
 export function factsOf(error: unknown): ErrorFacts | undefined {
 	const context = (error as { context?: { ci?: ErrorFacts } } | undefined)?.context;

@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { outputFields } from '../common.descriptions';
+import { outputFields, toolDescriptionField } from '../common.descriptions';
 import { processItems } from '../../helpers/items';
 import { describeJobs, jobOutput, type OutputMode } from '../../helpers/jobs';
 import type { NodeParameters } from '../../helpers/parameters';
@@ -8,6 +8,9 @@ import { readJobIds } from '../../helpers/validate';
 import { operationError } from '../../transport/errors';
 
 const properties: INodeProperties[] = [
+	toolDescriptionField(
+		'Gets Tencent Cloud Infinite jobs by ID: pass one job ID, or several separated by commas. Returns each job with its state (Submitted, Running, Success, Failed, Pause or Cancel) and, once it has succeeded, its result.',
+	),
 	{
 		displayName: 'Job IDs',
 		name: 'jobIds',

@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { jobStateOptions, outputFields, returnAllFields } from '../common.descriptions';
+import { jobStateOptions, outputFields, returnAllFields, toolDescriptionField } from '../common.descriptions';
 import { processItems } from '../../helpers/items';
 import { jobOutput, type OutputMode } from '../../helpers/jobs';
 import type { ItemParameters, NodeParameters } from '../../helpers/parameters';
@@ -10,6 +10,9 @@ import { ciRequest } from '../../transport/request';
 const PAGE_SIZE = 100;
 
 const properties: INodeProperties[] = [
+	toolDescriptionField(
+		'Lists the Tencent Cloud Infinite jobs of one type, newest first. Returns each job with its jobId, state, creation time and, once it has succeeded, its result.',
+	),
 	{
 		displayName: 'Job Type',
 		name: 'tag',

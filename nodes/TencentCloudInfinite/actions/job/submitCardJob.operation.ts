@@ -1,12 +1,15 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { callbackFields, deleteUploadField, outputFields, sourceFields, submitOptions, waitForCompletionField } from '../common.descriptions';
+import { callbackFields, deleteUploadField, outputFields, sourceFields, submitOptions, toolDescriptionField, waitForCompletionField } from '../common.descriptions';
 import { processItems } from '../../helpers/items';
 import type { NodeParameters } from '../../helpers/parameters';
 import { CARD_FILE_RULE } from '../../helpers/cards';
 import { readSubmitPlan, submitJob } from '../../helpers/submit';
 
 const properties: INodeProperties[] = [
+	toolDescriptionField(
+		'Starts a job that reads the fields of an ID card or driving licence. Pass the image’s object key in the bucket. Returns the job with its jobId and state; when the tool waits for completion, the card’s fields (name, number, address and so on).',
+	),
 	...sourceFields(['object', 'binary'], {
 		binaryHint: 'The file is uploaded under the "Upload Key Prefix" option, since the job reads it from the bucket',
 		objectPlaceholder: 'cards/front.jpg',

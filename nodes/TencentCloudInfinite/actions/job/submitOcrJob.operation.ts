@@ -10,6 +10,7 @@ import {
 	sourceFields,
 	submitOptions,
 	templateLocator,
+	toolDescriptionField,
 	waitForCompletionField,
 } from '../common.descriptions';
 import { processItems } from '../../helpers/items';
@@ -21,6 +22,9 @@ import { readTemplateId } from '../../helpers/validate';
 const inline = { settingsFrom: ['inline'] };
 
 const properties: INodeProperties[] = [
+	toolDescriptionField(
+		'Starts an OCR job that reads the text of an image or PDF. Pass the file’s object key in the bucket. Returns the job with its jobId and state; when the tool waits for completion, the text read.',
+	),
 	...sourceFields(['object', 'binary'], {
 		binaryHint: 'The file is uploaded under the "Upload Key Prefix" option, since the job reads it from the bucket',
 		objectPlaceholder: 'scans/2026/invoice.jpg',

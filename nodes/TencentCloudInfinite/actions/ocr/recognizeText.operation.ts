@@ -14,6 +14,7 @@ import {
 	requestTimeoutOption,
 	showWhen,
 	sourceFields,
+	toolDescriptionField,
 	uploadKeyPrefixOption,
 } from '../common.descriptions';
 import { deleteAfter, inputFile, uploadFile, type RequestScope } from '../../helpers/binary';
@@ -27,7 +28,18 @@ import { operationError, type InputRef } from '../../transport/errors';
 import { ciRequest } from '../../transport/request';
 import type { Query } from '../../transport/url';
 
+const WHAT_TO_PASS =
+	'Reads the text in an image or a PDF (OCR). Pass the file’s object key in the bucket (such as scans/invoice.png) or its http(s) URL, as the tool’s parameter asks.';
+const WHAT_COMES_BACK: Record<OutputMode, string> = {
+	text: 'Returns one entry per page: text (the lines read, separated by line breaks), page (the PDF page number; null for an image) and confidence (0 to 100).',
+	simplified: 'Returns one entry per page: text (the lines read, separated by line breaks), lines (each with its text, confidence from 0 to 100 and position), language, angle and page.',
+	raw: 'Returns the service’s whole answer per page: TextDetections, each with DetectedText, Confidence (0 to 100) and its Polygon.',
+};
+
 const properties: INodeProperties[] = [
+	...(Object.keys(WHAT_COMES_BACK) as OutputMode[]).map((output) =>
+		toolDescriptionField(`${WHAT_TO_PASS} ${WHAT_COMES_BACK[output]} A failed call returns an error saying what to change.`, { output: [output] }),
+	),
 	...sourceFields(['binary', 'object', 'url'], {
 		binaryHint: 'The name of the input binary field containing the image or PDF',
 		objectPlaceholder: 'invoices/2026/scan.jpg',

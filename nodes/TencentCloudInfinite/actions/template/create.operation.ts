@@ -1,12 +1,12 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { simplifyField, templateFields } from '../common.descriptions';
+import { simplifyField, templateFields, toolDescriptionField } from '../common.descriptions';
 import { processItems } from '../../helpers/items';
 import type { NodeParameters } from '../../helpers/parameters';
 import { simplifyTemplate, templateRequestBody } from '../../helpers/templates';
 import { ciRequest } from '../../transport/request';
 
-const properties: INodeProperties[] = [...templateFields, simplifyField('the service’s Template element')];
+const properties: INodeProperties[] = [toolDescriptionField('Creates an OCR template. Pass its name: letters, digits, _, - and *, at most 64 characters. Returns the template with its templateId.'), ...templateFields, simplifyField('the service’s Template element')];
 
 export const description = updateDisplayOptions({ show: { resource: ['template'], operation: ['create'] } }, properties);
 

@@ -1,12 +1,12 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { templateLocator } from '../common.descriptions';
+import { templateLocator, toolDescriptionField } from '../common.descriptions';
 import { processItems } from '../../helpers/items';
 import type { NodeParameters } from '../../helpers/parameters';
 import { readTemplateId } from '../../helpers/validate';
 import { ciRequest } from '../../transport/request';
 
-const properties: INodeProperties[] = [templateLocator];
+const properties: INodeProperties[] = [toolDescriptionField('Deletes an OCR template. Pass its ID, which starts with t. Returns deleted: true and the templateId.'), templateLocator];
 
 export const description = updateDisplayOptions({ show: { resource: ['template'], operation: ['delete'] } }, properties);
 

@@ -1,13 +1,13 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { simplifyField, templateLocator } from '../common.descriptions';
+import { simplifyField, templateLocator, toolDescriptionField } from '../common.descriptions';
 import { processItems } from '../../helpers/items';
 import type { NodeParameters } from '../../helpers/parameters';
 import { listTemplates, simplifyTemplate } from '../../helpers/templates';
 import { readTemplateId } from '../../helpers/validate';
 import { operationError } from '../../transport/errors';
 
-const properties: INodeProperties[] = [templateLocator, simplifyField('the service’s Template element')];
+const properties: INodeProperties[] = [toolDescriptionField('Gets an OCR template. Pass its ID, which starts with t. Returns its templateId, name and recognition settings.'), templateLocator, simplifyField('the service’s Template element')];
 
 export const description = updateDisplayOptions({ show: { resource: ['template'], operation: ['get'] } }, properties);
 

@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { returnAllFields, simplifyField } from '../common.descriptions';
+import { returnAllFields, simplifyField, toolDescriptionField } from '../common.descriptions';
 import { processItems } from '../../helpers/items';
 import type { NodeParameters } from '../../helpers/parameters';
 import { listTemplates, simplifyTemplate } from '../../helpers/templates';
@@ -9,6 +9,7 @@ import { listTemplates, simplifyTemplate } from '../../helpers/templates';
 const PAGE_SIZE = 100;
 
 const properties: INodeProperties[] = [
+	toolDescriptionField('Lists OCR templates. Returns each with its templateId, name and recognition settings.'),
 	...returnAllFields,
 	{
 		displayName: 'Filters',

@@ -1,13 +1,13 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { simplifyField, templateFields, templateLocator } from '../common.descriptions';
+import { simplifyField, templateFields, templateLocator, toolDescriptionField } from '../common.descriptions';
 import { processItems } from '../../helpers/items';
 import type { NodeParameters } from '../../helpers/parameters';
 import { simplifyTemplate, templateRequestBody } from '../../helpers/templates';
 import { readTemplateId } from '../../helpers/validate';
 import { ciRequest } from '../../transport/request';
 
-const properties: INodeProperties[] = [templateLocator, ...templateFields, simplifyField('the service’s Template element')];
+const properties: INodeProperties[] = [toolDescriptionField('Changes an OCR template’s name and recognition settings. Pass its ID, which starts with t. Returns the updated template.'), templateLocator, ...templateFields, simplifyField('the service’s Template element')];
 
 export const description = updateDisplayOptions({ show: { resource: ['template'], operation: ['update'] } }, properties);
 
