@@ -86,8 +86,17 @@ export function sourceFields(sources: SourceKind[], text: { binaryHint: string; 
 		default: 'binary',
 		options: sources.map((kind) => SOURCE_OPTIONS[kind]),
 	};
-	// n8n's lint wants a literal default above; the first source listed is the real one.
-	return [{ ...source, default: sources[0] }, ...sources.map((kind) => fields[kind])];
+	// n8n's lint wants a literal default above; the first source listed is the real one. An AI
+	// agent's tool call carries no binary file, so the tool variant starts at COS Object.
+	const toolDefault = sources.includes('object') ? 'object' : sources[0];
+	const variants =
+		toolDefault === sources[0]
+			? [{ ...source, default: sources[0] }]
+			: [
+					{ ...source, default: sources[0], displayOptions: { show: { '@tool': [false] } } },
+					{ ...source, default: toolDefault, displayOptions: { show: { '@tool': [true] } } },
+				];
+	return [...variants, ...sources.map((kind) => fields[kind])];
 }
 
 // ----- Recognition options of sync OCR, templates and OCR jobs -----

@@ -1,5 +1,6 @@
 import { NodeApiError, updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
+import { toolDescriptionField } from '../common.descriptions';
 import { processItems } from '../../helpers/items';
 import { describeJobs, FINAL_STATES } from '../../helpers/jobs';
 import type { NodeParameters } from '../../helpers/parameters';
@@ -8,6 +9,9 @@ import { factsOf } from '../../transport/errors';
 import { ciRequest } from '../../transport/request';
 
 const properties: INodeProperties[] = [
+	toolDescriptionField(
+		'Cancels Cloud Infinite jobs that have not started yet. Pass one job ID or several separated by commas. Returns one entry per job: jobId, cancelled (true or false), state, and reason when it could not be cancelled.',
+	),
 	{
 		displayName: 'Job IDs',
 		name: 'jobIds',

@@ -41,6 +41,13 @@ const properties: INodeProperties[] = [
 				description: 'Only jobs whose input is exactly this object key',
 			},
 			{
+				displayName: 'Inventory Trigger Job ID',
+				name: 'inventoryTriggerJobId',
+				type: 'string',
+				default: '',
+				description: 'Only jobs started by this batch (inventory trigger) job',
+			},
+			{
 				displayName: 'Order',
 				name: 'orderByTime',
 				type: 'options',
@@ -49,13 +56,6 @@ const properties: INodeProperties[] = [
 					{ name: 'Newest First', value: 'Desc' },
 					{ name: 'Oldest First', value: 'Asc' },
 				],
-			},
-			{
-				displayName: 'Inventory Trigger Job ID',
-				name: 'inventoryTriggerJobId',
-				type: 'string',
-				default: '',
-				description: 'Only jobs started by this batch (inventory trigger) job',
 			},
 			{ displayName: 'Queue ID', name: 'queueId', type: 'string', default: '', description: 'Wins over Queue Type when both are set' },
 			{

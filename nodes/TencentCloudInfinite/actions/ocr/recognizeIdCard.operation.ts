@@ -7,7 +7,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { itemsAtOnceOption, requestTimeoutOption, simplifyField, sourceFields, uploadKeyPrefixOption } from '../common.descriptions';
+import { itemsAtOnceOption, requestTimeoutOption, simplifyField, sourceFields, toolDescriptionField, uploadKeyPrefixOption } from '../common.descriptions';
 import { deleteAfter, downloadFile, inputFile, uploadFile, type InputFile, type RequestScope } from '../../helpers/binary';
 import { CARD_FILE_RULE } from '../../helpers/cards';
 import { ID_CARD_CROPS, ID_CARD_WARNINGS, idCardConfig, simplifyIdCard, withoutCrops } from '../../helpers/idcard';
@@ -18,6 +18,9 @@ import type { InputRef } from '../../transport/errors';
 import { ciRequest, getAccount } from '../../transport/request';
 
 const properties: INodeProperties[] = [
+	toolDescriptionField(
+		'Reads a Chinese resident ID card from a photo. Pass the object key of the photo in the bucket (such as kyc/front.jpg) or its http(s) URL. Returns fields (name, sex, ethnicity, birth, address, idNumber, authority, validDate), warningNames (such as copy, reshoot, photoshop, temporaryCard) when the card looks doubtful, and quality (0 to 100) when asked. A failed call returns an error saying what to change.',
+	),
 	...sourceFields(['binary', 'object', 'url'], {
 		binaryHint: 'The name of the input binary field containing the photo of the card (PNG, JPG, JPEG or BMP)',
 		objectPlaceholder: 'kyc/2026/front.jpg',
