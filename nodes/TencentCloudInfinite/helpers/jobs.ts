@@ -165,12 +165,21 @@ export function pollDelays(settings: WaitSettings): () => number {
 	};
 }
 
-/** Polls a job until it reaches a final state; a Failed or cancelled job is an error for the item. */
-export async function waitForJob(context: IExecuteFunctions, scope: RequestScope, jobId: string, settings: WaitSettings): Promise<IDataObject> {
+/**
+ * Polls a job until it reaches a final state; a Failed or cancelled job is an error for the item,
+ * naming the job and the object it read (`input`).
+ */
+export async function waitForJob(
+	context: IExecuteFunctions,
+	scope: RequestScope,
+	jobId: string,
+	settings: WaitSettings,
+	input?: { objectKey: string; fileName?: string | null },
+): Promise<IDataObject> {
 	const next = pollDelays(settings);
 	const deadline = jobClock.now() + settings.timeoutSeconds * 1000;
 	const fail = (message: string, description: string) =>
-		operationError(context.getNode(), message, { itemIndex: scope.itemIndex, description, input: { jobId } });
+		operationError(context.getNode(), message, { itemIndex: scope.itemIndex, description, input: input ? { ...input, jobId } : { jobId } });
 	for (;;) {
 		const { jobs } = await describeJobs(context, [jobId], scope);
 		const job = jobs[0];

@@ -48,6 +48,8 @@ export async function readSubmitPlan(context: IExecuteFunctions, params: ItemPar
 export async function submitJob(context: IExecuteFunctions, plan: SubmitPlan, tag: JobTag, operation: IDataObject): Promise<INodeExecutionData> {
 	const uploadedKey = plan.file ? await uploadFile(context, plan.scope, plan.file, plan.keyPrefix) : undefined;
 	const objectKey = uploadedKey ?? plan.objectKey!;
+	const input = { objectKey, ...(plan.file ? { fileName: plan.file.fileName } : {}) };
+	const templateId = typeof operation.TemplateId === 'string' ? operation.TemplateId : undefined;
 	const submit = async () => {
 		const { body } = await ciRequest.call(context, {
 			service: 'ci',
@@ -61,7 +63,7 @@ export async function submitJob(context: IExecuteFunctions, plan: SubmitPlan, ta
 					...plan.callback,
 				},
 			},
-			input: { objectKey, ...(plan.file ? { fileName: plan.file.fileName } : {}) },
+			input: templateId ? { ...input, templateId } : input,
 			...plan.scope,
 		});
 		const submitted = (Array.isArray(body.JobsDetail) ? body.JobsDetail[0] : undefined) as IDataObject | undefined;
@@ -83,7 +85,7 @@ export async function submitJob(context: IExecuteFunctions, plan: SubmitPlan, ta
 		: await submit();
 	const wait = plan.wait;
 	const job = wait
-		? await deleteAfter(context, plan.scope, plan.deleteUpload ? uploadedKey : undefined, async () => await waitForJob(context, plan.scope, String(submitted.JobId), wait))
+		? await deleteAfter(context, plan.scope, plan.deleteUpload ? uploadedKey : undefined, async () => await waitForJob(context, plan.scope, String(submitted.JobId), wait, input))
 		: submitted;
 	const json = jobOutput(job, plan.output);
 	if (plan.file && plan.output !== 'raw') Object.assign(json, { fileName: plan.file.fileName, uploadKept: !plan.deleteUpload });

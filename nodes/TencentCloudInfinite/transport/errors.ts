@@ -17,7 +17,8 @@ export interface CiErrorDetails {
 
 /** The input an item's request was about, named in its error and carried in its error item. */
 export type InputRef =
-	| { objectKey: string; fileName?: string | null }
+	// For a job: the template it was submitted with, or its ID once it exists.
+	| { objectKey: string; fileName?: string | null; templateId?: string; jobId?: string }
 	| { url: string }
 	| { fileName: string | null }
 	| { templateId: string }

@@ -509,6 +509,39 @@ export class N8nServer {
 		}
 	}
 
+	/** Saves a credential as the editor's credential dialog does (`POST /rest/credentials`); returns its id. */
+	async createCredential(credential: Omit<CredentialImport, 'id'>): Promise<string> {
+		const saved = (await this.request('/rest/credentials', { method: 'POST', body: credential })) as { id: string };
+		return saved.id;
+	}
+
+	/** Saves a workflow as the editor does (`POST /rest/workflows`); returns its id. */
+	async createWorkflow(workflow: Record<string, unknown>): Promise<string> {
+		const saved = (await this.request('/rest/workflows', { method: 'POST', body: workflow })) as { id: string };
+		return saved.id;
+	}
+
+	/**
+	 * Runs a saved workflow from its trigger as the editor's "Execute workflow" button does
+	 * (`POST /rest/workflows/<id>/run`), waits until it has finished (bounded) and returns the
+	 * execution with its data.
+	 */
+	async runManually(workflowId: string, trigger: string, timeoutMs = 60_000): Promise<ExecutionSummary & { data: ExecutionResult }> {
+		const started = (await this.request(`/rest/workflows/${workflowId}/run`, { method: 'POST', body: { triggerToStartFrom: { name: trigger } } })) as {
+			executionId?: string;
+		};
+		if (!started.executionId) throw new Error(`workflow ${workflowId} did not start: ${JSON.stringify(started)}`);
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+			const page = (await this.request(`/rest/executions?filter=${filter}`)) as { results: ExecutionSummary[] };
+			const summary = page.results.find((execution) => execution.id === started.executionId);
+			if (summary && !['new', 'running', 'waiting'].includes(summary.status)) return await this.execution(started.executionId);
+			if (Date.now() > deadline) throw new Error(`execution ${started.executionId} did not finish within ${timeoutMs} ms:\n${this.output.slice(-3000)}`);
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+	}
+
 	async stop(): Promise<void> {
 		await stopProcess(this.process);
 		this.untrack();
