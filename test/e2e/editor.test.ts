@@ -69,7 +69,7 @@ describe('the editor', () => {
 
 		const panel = page.locator('[data-test-id=ndv]');
 		await panel.locator('[data-test-id=parameter-input-source]').waitFor();
-		await expectText(panel, ['Credential', 'Resource', 'Operation', 'Source', 'Input Binary Field', 'Recognition Type', 'Language', 'Simplify', 'Options']);
+		await expectText(panel, ['Credential', 'Resource', 'Operation', 'Source', 'Input Binary Field', 'Recognition Type', 'Language', 'Output', 'Options']);
 		// The only credential of its type is picked for the new node.
 		await expect(panel.locator('[data-test-id=node-credentials-select] input').inputValue()).resolves.toBe('Tencent Cloud Infinite (local emulator)');
 		await expect(panel.locator('[data-test-id=parameter-input-operation] input').inputValue()).resolves.toBe('Recognize Text');

@@ -216,6 +216,15 @@ describe('many items', () => {
 		expect(out.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 	});
 
+	it('under Continue, a wrong Items at Once fails every item with that error instead of passing the input through', async () => {
+		const result = await run({ source: 'object', objectKey: 'a.png', options: { itemsAtOnce: '={{ $json.n }}' } }, [{ json: { n: 2 } }, { json: { n: 3 } }], { onError: 'continueRegularOutput' });
+		expect(result.items('CI').map((item) => [item.json.error, item.pairedItem])).toEqual([
+			['"Items at Once" must be the same for every item: item 0 gives 2, item 1 gives 3', { item: 0 }],
+			['"Items at Once" must be the same for every item: item 0 gives 2, item 1 gives 3', { item: 1 }],
+		]);
+		expect(emulator().requests).toHaveLength(0);
+	});
+
 	it('refuses Items at Once that differs between items, naming it', async () => {
 		const result = await run({ source: 'object', objectKey: 'a.png', options: { itemsAtOnce: '={{ $json.n }}' } }, [{ json: { n: 2 } }, { json: { n: 3 } }]);
 		expect(result.error?.message).toBe('"Items at Once" must be the same for every item: item 0 gives 2, item 1 gives 3');

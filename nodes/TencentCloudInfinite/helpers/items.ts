@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { factsOf } from '../transport/errors';
+import type { NodeParameters } from './parameters';
 
 /** Runs `task(index)` for `count` indexes with at most `limit` running at once; results keep index order. */
 export async function mapConcurrently<T>(count: number, limit: number, task: (index: number) => Promise<T>): Promise<T[]> {
@@ -53,6 +54,29 @@ export function errorJson(error: ItemError): IDataObject {
  * order, each paired with its item. Under "Continue" (either output) a failed item becomes an
  * error item (see `errorJson`); otherwise the first failure (in item order) stops the node.
  */
+/**
+ * Runs the items with Items at Once from the node's options, a setting of the whole node (like
+ * the HTTP Request node's batching). When it is wrong every item fails with that error under
+ * "Continue" (n8n would otherwise pass the input through unchanged, as for any error a node
+ * throws), else the node stops.
+ */
+export async function processItemsAtOnce(
+	context: IExecuteFunctions,
+	params: NodeParameters,
+	run: (itemIndex: number, limit: number) => Promise<INodeExecutionData[]>,
+): Promise<INodeExecutionData[]> {
+	const items = context.getInputData();
+	let limit: number;
+	try {
+		limit = params.nodeLevel(items.length, (item) => item.collectionOf('options').integer('itemsAtOnce'), 'Items at Once');
+	} catch (caught) {
+		const error = asItemError(context, caught, 0);
+		if (!context.continueOnFail()) throw error;
+		return items.map((_, itemIndex) => ({ json: errorJson(error), pairedItem: { item: itemIndex } }));
+	}
+	return await processItems(context, limit, async (itemIndex) => await run(itemIndex, limit));
+}
+
 export async function processItems(
 	context: IExecuteFunctions,
 	limit: number,

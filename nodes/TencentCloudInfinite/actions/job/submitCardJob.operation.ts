@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { callbackFields, deleteUploadField, outputFields, sourceFields, submitOptions, toolDescriptionField, waitForCompletionField } from '../common.descriptions';
-import { processItems } from '../../helpers/items';
+import { processItemsAtOnce } from '../../helpers/items';
 import type { NodeParameters } from '../../helpers/parameters';
 import { CARD_FILE_RULE } from '../../helpers/cards';
 import { readSubmitPlan, submitJob } from '../../helpers/submit';
@@ -34,8 +34,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['job'], operation: ['submitCardJob'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, params: NodeParameters): Promise<INodeExecutionData[]> {
-	const limit = params.nodeLevel(this.getInputData().length, (item) => item.collectionOf('options').integer('itemsAtOnce'), 'Items at Once');
-	return await processItems(this, limit, async (itemIndex) => {
+	return await processItemsAtOnce(this, params, async (itemIndex) => {
 		const item = params.item(itemIndex);
 		const cardType = item.option('cardType');
 		const plan = await readSubmitPlan(this, item, CARD_FILE_RULE);

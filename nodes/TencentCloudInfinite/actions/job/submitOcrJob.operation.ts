@@ -13,7 +13,7 @@ import {
 	toolDescriptionField,
 	waitForCompletionField,
 } from '../common.descriptions';
-import { processItems } from '../../helpers/items';
+import { processItemsAtOnce } from '../../helpers/items';
 import type { ItemParameters, NodeParameters } from '../../helpers/parameters';
 import { imageOcrXml, OCR_FILE_RULE, readRecognitionOptions, TYPES_WITH_PDF } from '../../helpers/recognition';
 import { readSubmitPlan, submitJob } from '../../helpers/submit';
@@ -69,8 +69,7 @@ function operationXml(params: ItemParameters): IDataObject {
 }
 
 export async function execute(this: IExecuteFunctions, params: NodeParameters): Promise<INodeExecutionData[]> {
-	const limit = params.nodeLevel(this.getInputData().length, (item) => item.collectionOf('options').integer('itemsAtOnce'), 'Items at Once');
-	return await processItems(this, limit, async (itemIndex) => {
+	return await processItemsAtOnce(this, params, async (itemIndex) => {
 		const item = params.item(itemIndex);
 		const operation = operationXml(item);
 		const plan = await readSubmitPlan(this, item, OCR_FILE_RULE);

@@ -11,7 +11,7 @@ import { itemsAtOnceOption, requestTimeoutOption, simplifyField, sourceFields, t
 import { deleteAfter, downloadFile, inputFile, uploadFile, type InputFile, type RequestScope } from '../../helpers/binary';
 import { CARD_FILE_RULE } from '../../helpers/cards';
 import { ID_CARD_CROPS, ID_CARD_WARNINGS, idCardConfig, simplifyIdCard, withoutCrops } from '../../helpers/idcard';
-import { processItems } from '../../helpers/items';
+import { processItemsAtOnce } from '../../helpers/items';
 import type { ItemParameters, NodeParameters } from '../../helpers/parameters';
 import { checkHttpUrl, checkObjectKey } from '../../helpers/validate';
 import type { InputRef } from '../../transport/errors';
@@ -129,6 +129,5 @@ async function recognizeItem(context: IExecuteFunctions, params: ItemParameters)
 }
 
 export async function execute(this: IExecuteFunctions, params: NodeParameters): Promise<INodeExecutionData[]> {
-	const limit = params.nodeLevel(this.getInputData().length, (item) => item.collectionOf('options').integer('itemsAtOnce'), 'Items at Once');
-	return await processItems(this, limit, async (itemIndex) => await recognizeItem(this, params.item(itemIndex)));
+	return await processItemsAtOnce(this, params, async (itemIndex) => await recognizeItem(this, params.item(itemIndex)));
 }

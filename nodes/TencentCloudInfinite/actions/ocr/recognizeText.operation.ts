@@ -18,7 +18,7 @@ import {
 	uploadKeyPrefixOption,
 } from '../common.descriptions';
 import { deleteAfter, inputFile, uploadFile, type RequestScope } from '../../helpers/binary';
-import { mapConcurrently, processItems } from '../../helpers/items';
+import { mapConcurrently, processItemsAtOnce } from '../../helpers/items';
 import type { OutputMode } from '../../helpers/jobs';
 import type { ItemParameters, NodeParameters } from '../../helpers/parameters';
 import { OCR_FILE_RULE, readRecognitionOptions, syncOcrQuery, TYPES_WITH_PDF, type RecognitionOptions } from '../../helpers/recognition';
@@ -272,6 +272,5 @@ async function recognizeItem(context: IExecuteFunctions, params: ItemParameters,
 }
 
 export async function execute(this: IExecuteFunctions, params: NodeParameters): Promise<INodeExecutionData[]> {
-	const limit = params.nodeLevel(this.getInputData().length, (item) => item.collectionOf('options').integer('itemsAtOnce'), 'Items at Once');
-	return await processItems(this, limit, async (itemIndex) => await recognizeItem(this, params.item(itemIndex), limit));
+	return await processItemsAtOnce(this, params, async (itemIndex, limit) => await recognizeItem(this, params.item(itemIndex), limit));
 }
