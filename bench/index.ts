@@ -3,7 +3,7 @@
  * rounds with its reference measured in the same run. Prints a table and writes bench/results.json.
  *
  *   npm run bench                       everything (a few minutes)
- *   npm run bench -- parse wait         only some sections: overhead parse throughput pdf memory wait output
+ *   npm run bench -- parse wait         only some sections: overhead parse throughput pdf memory wait output submit
  *   npm run bench -- --quick            one round each (a smoke run; the figures are not reliable)
  */
 import { writeFileSync } from 'fs';
@@ -18,11 +18,23 @@ import { output } from './output';
 import { overhead } from './overhead';
 import { parse } from './parse';
 import { pdf } from './pdf';
+import { submit } from './submit';
 import { throughput } from './throughput';
 import { wait } from './wait';
 
-const SECTIONS = ['overhead', 'parse', 'throughput', 'pdf', 'memory', 'wait', 'output'] as const;
+const SECTIONS = ['overhead', 'parse', 'throughput', 'pdf', 'memory', 'wait', 'output', 'submit'] as const;
 type Section = (typeof SECTIONS)[number];
+
+const RUNNERS: Record<Section, (emulator: RemoteEmulator, quick: boolean) => Promise<Figure[]> | Figure[]> = {
+	overhead,
+	parse: (_emulator, quick) => parse(quick),
+	throughput,
+	pdf,
+	memory,
+	wait: async () => await wait(),
+	output,
+	submit: async (_emulator, quick) => await submit(quick),
+};
 
 async function main(): Promise<void> {
 	const args = process.argv.slice(2);
@@ -41,20 +53,7 @@ async function main(): Promise<void> {
 		for (const section of SECTIONS.filter((name) => chosen.includes(name))) {
 			const sectionStart = Date.now();
 			process.stderr.write(`bench: ${section}...`);
-			const results =
-				section === 'overhead'
-					? await overhead(emulator, quick)
-					: section === 'parse'
-						? parse(quick)
-						: section === 'throughput'
-							? await throughput(emulator, quick)
-							: section === 'pdf'
-								? await pdf(emulator, quick)
-								: section === 'memory'
-									? await memory(emulator, quick)
-									: section === 'wait'
-										? await wait()
-										: await output(emulator, quick);
+			const results = await RUNNERS[section](emulator, quick);
 			figures.push(...results);
 			process.stderr.write(` ${((Date.now() - sectionStart) / 1000).toFixed(1)} s\n`);
 		}
