@@ -55,6 +55,7 @@ describe('compareJson', () => {
 		['a number leaf', (b: Record<string, any>) => ((b.JobsDetail[0].Operation.ImageLicenseRecResult.Status = 1), b), /ImageLicenseRecResult\[0\]\/Status\[0\]: number, the sample has string/], // eslint-disable-line @typescript-eslint/no-explicit-any
 		['an empty element kept as ""', (b: Record<string, any>) => ({ EventName: b.EventName, JobsDetail: [{ Code: 'Success', Message: '', ...b.JobsDetail[0] }] }), /children \[Code, Message, JobId/], // eslint-disable-line @typescript-eslint/no-explicit-any
 		['a Response wrapper', (b: Record<string, any>) => ({ Response: b }), /\$: children \[Response\]/], // eslint-disable-line @typescript-eslint/no-explicit-any
+		['three Points instead of four', (b: Record<string, any>) => (b.JobsDetail[0].Operation.ImageLicenseRecResult.IdInfo[0].Location.Point.pop(), b), /Location\[0\]\/Point: 3 items, the sample has 4/], // eslint-disable-line @typescript-eslint/no-explicit-any
 	])('catches %s', (_, mutate, message) => {
 		const differences = compareJson(sample('callbacks/card-json.json').body, mutate(json('callbacks/card-json.json')));
 		expect(differences.join('\n')).toMatch(message);
