@@ -66,34 +66,71 @@ function sameText(a: string, b: string): boolean {
 	return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/**
+ * The codes each host's table gives these failures (errors/error-codes.json; errors/SILENT.md:
+ * "use only codes of the table of the host it answers for"). COS: AccessDenied, InvalidAccessKeyId,
+ * RequestTimeTooSkewed, "Request has expired", SignatureDoesNotMatch, InvalidToken, ExpiredToken.
+ * CI: MissingAuthorization, InvalidAuthorization, SecretidNotExist and SignatureExpired (401)
+ * where their descriptions say so, AccessDenied (403, 禁止此操作) for the rest, the COS name of
+ * the cause leading its Message so that a client matching on Message still finds it.
+ */
+type Failure = 'missing' | 'malformed' | 'unknownKey' | 'skewed' | 'expired' | 'mismatch' | 'badToken' | 'expiredToken';
+
+const COS_FAILURES: Record<Failure, [number, string]> = {
+	missing: [403, 'AccessDenied'],
+	malformed: [403, 'AccessDenied'],
+	unknownKey: [403, 'InvalidAccessKeyId'],
+	skewed: [403, 'RequestTimeTooSkewed'],
+	expired: [403, 'AccessDenied'],
+	mismatch: [403, 'SignatureDoesNotMatch'],
+	badToken: [403, 'InvalidToken'],
+	expiredToken: [400, 'ExpiredToken'],
+};
+const CI_FAILURES: Record<Failure, [number, string]> = {
+	missing: [401, 'MissingAuthorization'],
+	malformed: [401, 'InvalidAuthorization'],
+	unknownKey: [401, 'SecretidNotExist'],
+	skewed: [403, 'AccessDenied'],
+	expired: [401, 'SignatureExpired'],
+	mismatch: [403, 'AccessDenied'],
+	badToken: [403, 'AccessDenied'],
+	expiredToken: [403, 'AccessDenied'],
+};
+const COS_NAMES: Partial<Record<Failure, string>> = { skewed: 'RequestTimeTooSkewed', mismatch: 'SignatureDoesNotMatch', badToken: 'InvalidToken', expiredToken: 'ExpiredToken' };
+
+function fail(service: Service, failure: Failure, message: string, extra: Record<string, string> = {}): ServiceError {
+	if (service === 'cos') {
+		const [status, code] = COS_FAILURES[failure];
+		return new ServiceError(status, code, message, extra);
+	}
+	const [status, code] = CI_FAILURES[failure];
+	const name = COS_NAMES[failure];
+	// The COS-only StringToSign/FormatString elements are not part of the CI error body.
+	return new ServiceError(status, code, name ? `${name}: ${message}` : message);
+}
+
 /** Checks a request's `Authorization` as the service does; throws the service's 4xx error otherwise. */
 export function verifyRequest(request: SignedRequest, settings: AuthSettings): void {
+	const service = request.service;
 	const authorization = headerValue(request.headers, 'authorization');
-	if (!authorization) throw new ServiceError(403, 'AccessDenied', 'Access Denied. The request has no Authorization header.');
+	if (!authorization) throw fail(service, 'missing', 'Access Denied. The request has no Authorization header.');
 	const fields = parseAuthorization(authorization);
 	const missing = REQUIRED.find((name) => fields[name] === undefined);
 	if (missing || fields['q-sign-algorithm'] !== 'sha1') {
-		throw new ServiceError(403, 'AccessDenied', `Authorization is malformed: ${missing ? `${missing} is missing` : 'q-sign-algorithm must be sha1'}.`);
+		throw fail(service, 'malformed', `Authorization is malformed: ${missing ? `${missing} is missing` : 'q-sign-algorithm must be sha1'}.`);
 	}
-	if (fields['q-ak'] !== settings.secretId) {
-		throw new ServiceError(403, 'InvalidAccessKeyId', 'The Access Key Id you provided does not exist in our records.');
-	}
+	if (fields['q-ak'] !== settings.secretId) throw fail(service, 'unknownKey', 'The Access Key Id you provided does not exist in our records.');
 
 	const [start, end] = fields['q-sign-time'].split(';').map(Number);
-	if (!Number.isFinite(start) || !Number.isFinite(end)) throw new ServiceError(403, 'AccessDenied', 'q-sign-time is malformed.');
-	if (start > settings.serverNowSeconds + 60) {
-		throw new ServiceError(403, 'RequestTimeTooSkewed', "The difference between the request time and the server's time is too large.");
-	}
-	if (end < settings.serverNowSeconds) throw new ServiceError(403, 'AccessDenied', 'Request has expired');
+	if (!Number.isFinite(start) || !Number.isFinite(end)) throw fail(service, 'malformed', 'q-sign-time is malformed.');
+	if (start > settings.serverNowSeconds + 60) throw fail(service, 'skewed', "The difference between the request time and the server's time is too large.");
+	if (end < settings.serverNowSeconds) throw fail(service, 'expired', 'Request has expired');
 
 	if (settings.sessionToken) {
-		if (settings.tokenExpired) throw new ServiceError(400, 'ExpiredToken', 'The provided token has expired.');
-		const token = headerValue(request.headers, request.service === 'ci' ? 'x-ci-security-token' : 'x-cos-security-token');
-		if (!token || !sameText(token, settings.sessionToken)) {
-			throw new ServiceError(403, 'InvalidToken', 'The provided token is malformed or otherwise invalid.');
-		}
+		if (settings.tokenExpired) throw fail(service, 'expiredToken', 'The provided token has expired.');
+		const token = headerValue(request.headers, service === 'ci' ? 'x-ci-security-token' : 'x-cos-security-token');
+		if (!token || !sameText(token, settings.sessionToken)) throw fail(service, 'badToken', 'The provided token is malformed or otherwise invalid.');
 	}
-
 	const signedHeaderNames = fields['q-header-list'].split(';').filter(Boolean);
 	const headers: Record<string, string> = {};
 	const problems: string[] = [];
@@ -125,7 +162,7 @@ export function verifyRequest(request: SignedRequest, settings: AuthSettings): v
 	if (problems.length > 0 || !sameText(expectedSignature, fields['q-signature'])) {
 		const { formatString, stringToSign } = stringsToSign(request, query, headers, fields['q-sign-time']);
 		const hint = problems.length > 0 ? ` (${problems.join('; ')})` : '';
-		throw new ServiceError(403, 'SignatureDoesNotMatch', `The request signature we calculated does not match the signature you provided. Check your key and signing method.${hint}`, {
+		throw fail(service, 'mismatch', `The request signature we calculated does not match the signature you provided. Check your key and signing method.${hint}`, {
 			StringToSign: stringToSign,
 			FormatString: formatString,
 		});

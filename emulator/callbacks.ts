@@ -1,21 +1,33 @@
-import type { Job } from './jobs';
+import type { Job } from './job';
 import { callLoopback, loopbackUrl, pause } from './loopback';
-import { toXml, type XmlObject, type XmlValue } from './xml';
+import { toXml, type XmlValue } from './xml';
 
-/** JSON callbacks carry every value as a string, as the service's do. */
-function asStrings(value: XmlValue): unknown {
-	if (Array.isArray(value)) return value.map(asStrings);
-	if (value && typeof value === 'object') {
-		return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, asStrings(v)]));
+/**
+ * The JSON conventions of Tencent's documented CI callbacks (callbacks/ocr-json.json,
+ * callbacks/card-json.json): every leaf a string, an element that repeats an array and a single
+ * one an object, empty XML elements left out.
+ */
+function json(value: XmlValue): unknown {
+	if (Array.isArray(value)) {
+		const items = value.map(json).filter((item) => item !== undefined);
+		return items.length === 0 ? undefined : items.length === 1 ? items[0] : items;
 	}
-	return value === null || value === undefined ? '' : String(value);
+	if (value && typeof value === 'object') {
+		const entries = Object.entries(value).flatMap(([name, child]) => {
+			const converted = json(child);
+			return converted === undefined ? [] : [[name, converted]];
+		});
+		return entries.length ? Object.fromEntries(entries) : undefined;
+	}
+	return value === null || value === undefined || value === '' ? undefined : String(value);
 }
 
-export function callbackBody(job: Job): { contentType: string; body: string } {
-	const content: XmlObject = { EventName: 'TaskFinish', JobsDetail: { ...job.detail } };
-	return job.callback?.format === 'JSON'
-		? { contentType: 'application/json', body: JSON.stringify(asStrings(content)) }
-		: { contentType: 'application/xml', body: toXml('Response', content) };
+/** XML `<Response><EventName>TaskFinish</EventName><JobsDetail>…` (callbacks/ocr-xml.xml), or JSON with JobsDetail an array and no Response wrapper. */
+export function callbackBody(job: Pick<Job, 'detail' | 'callback'>): { contentType: string; body: string } {
+	if (job.callback?.format === 'JSON') {
+		return { contentType: 'application/json', body: JSON.stringify({ EventName: 'TaskFinish', JobsDetail: [json(job.detail)] }) };
+	}
+	return { contentType: 'application/xml', body: toXml('Response', { EventName: 'TaskFinish', JobsDetail: job.detail }) };
 }
 
 /**
@@ -27,7 +39,7 @@ export async function deliverCallback(job: Job, log: (line: string) => void, sig
 	if (!job.callback?.url) return false;
 	const url = loopbackUrl(job.callback.url);
 	if (typeof url === 'string') {
-		log(`callback for ${String(job.detail.JobId)} not sent: ${url}`);
+		log(`callback for ${job.id} not sent: ${url}`);
 		return false;
 	}
 	const { contentType, body } = callbackBody(job);
@@ -35,10 +47,10 @@ export async function deliverCallback(job: Job, log: (line: string) => void, sig
 		try {
 			const { status } = await callLoopback(url, { method: 'POST', headers: { 'content-type': contentType }, body, timeoutMs: 5000, maxBytes: 1024 * 1024, signal });
 			if (status >= 200 && status < 300) return true;
-			log(`callback for ${String(job.detail.JobId)} answered HTTP ${status} (try ${attempt})`);
+			log(`callback for ${job.id} answered HTTP ${status} (try ${attempt})`);
 			if (status < 500) return false;
 		} catch (error) {
-			log(`callback for ${String(job.detail.JobId)} failed: ${(error as Error).message} (try ${attempt})`);
+			log(`callback for ${job.id} failed: ${(error as Error).message} (try ${attempt})`);
 		}
 		if (attempt < 3) await pause(200 * attempt, signal);
 	}

@@ -20,6 +20,8 @@ export interface Answer {
 	status: number;
 	headers?: Record<string, string>;
 	body?: Buffer | string;
+	/** Which request-id header family the answer carries (default: the host's). */
+	ids?: Service;
 }
 
 export const xmlAnswer = (root: string, content: XmlObject, status = 200): Answer => ({
@@ -28,16 +30,29 @@ export const xmlAnswer = (root: string, content: XmlObject, status = 200): Answe
 	body: toXml(root, content),
 });
 
-export function errorAnswer(error: ServiceError, request: Pick<EmulatorRequest, 'pathname' | 'requestId'>): Answer {
-	return xmlAnswer(
+/**
+ * COS errors: Code, Message, Resource, RequestId, TraceId and `x-cos-trace-id`
+ * (errors/cos-no-such-key.xml); CI errors have no Resource and send `x-ci-trace-id`
+ * (errors/ci-invalid-argument.xml). The trace id is not the request id (errors/SILENT.md).
+ */
+export function errorAnswer(error: ServiceError, request: Pick<EmulatorRequest, 'service' | 'pathname' | 'requestId'>): Answer {
+	const ids: Service = error.envelope ?? request.service;
+	const traceId = newTraceId();
+	const answer = xmlAnswer(
 		'Error',
-		{ Code: error.code, Message: error.message, Resource: request.pathname, RequestId: request.requestId, TraceId: request.requestId, ...error.extra },
+		{ Code: error.code, Message: error.message, Resource: ids === 'cos' ? request.pathname : undefined, RequestId: request.requestId, TraceId: traceId, ...error.extra },
 		error.status,
 	);
+	return { ...answer, ids, headers: { ...answer.headers, [`x-${ids}-trace-id`]: traceId } };
 }
 
 export function newRequestId(): string {
 	return randomBytes(18).toString('base64');
+}
+
+/** A long base64 text of a hex string, as in the SDK's error fixture (errors/cos-bucket-already-exists.xml). */
+function newTraceId(): string {
+	return Buffer.from(randomBytes(64).toString('hex')).toString('base64');
 }
 
 function decode(component: string): string {
@@ -57,15 +72,26 @@ export function parseTarget(url: string): { pathname: string; query: Record<stri
 	return { pathname: decode(rawPath || '/'), query };
 }
 
-export async function readBody(request: IncomingMessage, limitBytes: number): Promise<Buffer> {
-	const chunks: Buffer[] = [];
-	let size = 0;
-	for await (const chunk of request) {
-		size += (chunk as Buffer).length;
-		if (size > limitBytes) throw new ServiceError(400, 'EntityTooLarge', `The body is larger than ${limitBytes} bytes.`);
-		chunks.push(chunk as Buffer);
-	}
-	return Buffer.concat(chunks);
+/** Reads the body; beyond `limit.bytes` the request is refused with `limit.error` (the rest is not read). */
+export async function readBody(request: IncomingMessage, limit: { bytes: number; error: () => ServiceError }): Promise<Buffer> {
+	const declared = Number(request.headers['content-length']);
+	if (Number.isFinite(declared) && declared > limit.bytes) throw limit.error();
+	// Not `for await`: leaving that loop destroys the request, and with it a kept-alive connection.
+	return await new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		let refused = false;
+		request.on('data', (chunk: Buffer) => {
+			if (refused) return; // the rest is read and dropped
+			size += chunk.length;
+			if (size <= limit.bytes) return void chunks.push(chunk);
+			refused = true;
+			chunks.length = 0;
+			reject(limit.error());
+		});
+		request.on('end', () => resolve(Buffer.concat(chunks)));
+		request.on('error', reject);
+	});
 }
 
 /** Writes an answer; `truncate` sends the headers and half the body, then drops the connection. */

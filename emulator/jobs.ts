@@ -2,22 +2,14 @@ import { randomBytes } from 'crypto';
 
 import { cardResult, failedCardResult } from './card';
 import type { ObjectStore } from './cos';
-import { invalidArgument, notFound, ServiceError } from './errors';
+import { invalidArgument, ServiceError, undocumented } from './errors';
 import { xmlAnswer, type Answer, type EmulatorRequest } from './http';
-import { textDetections, type OcrEngine } from './ocr';
+import { Job, type JobCallback, type JobOperation, type JobTag } from './job';
+import { listJobs, type LastPage } from './job-list';
+import { textDetections, UnreadableFile, type OcrEngine } from './ocr';
 import { checkImageOcr, ciTime, type Templates } from './templates';
 import type { JobTimers } from './types';
-import { child, readXml, textOf, type XmlObject, type XmlValue } from './xml';
-
-export interface Job {
-	detail: XmlObject;
-	tag: string;
-	state: string;
-	createdAt: number;
-	callback?: { url?: string; format: 'JSON' | 'XML'; type: 'Url' | 'TDMQ'; mq?: XmlObject };
-	/** OCR parameters in force, fixed at submission (the template's when TemplateId is given). */
-	ocrOptions?: XmlObject;
-}
+import { child, onlyChildren, readXml, textOf, type XmlObject, type XmlValue } from './xml';
 
 /** The object's URL on the emulator's COS port (InputObjectUrl), the key encoded as the SDKs do. */
 function objectUrl(cosUrl: string, key: string): string {
@@ -31,71 +23,77 @@ export interface JobSettings {
 	cosUrl: () => string;
 	jobDelayMs: number;
 	timers: JobTimers;
+	lastPage: LastPage;
 	failJobs: () => boolean;
 	onSubmit: () => void;
 	onFinish: (job: Job) => void;
 }
 
-const STATES = ['Submitted', 'Running', 'Success', 'Failed', 'Pause', 'Cancel'];
+/** requests/submit-elements.md: the elements the OCR and card-job pages document, and nothing else. */
+const REQUEST_ELEMENTS = ['Tag', 'Input', 'Operation', 'CallBack', 'CallBackFormat', 'CallBackType', 'CallBackMqConfig'];
+const MQ_REGIONS = ['sh', 'bj', 'gz', 'cd', 'hk'];
+/** "支持传多个，以,分隔，最多传10个" (requests/cancel-doc-example.json). */
+const MAX_CANCEL_IDS = 10;
 
-function checkCallback(request: XmlValue): Job['callback'] {
+function checkCallback(request: XmlValue): JobCallback | undefined {
 	const url = textOf(child(request, 'CallBack'));
-	const format = textOf(child(request, 'CallBackFormat')) ?? 'XML';
-	const type = textOf(child(request, 'CallBackType')) ?? 'Url';
+	const format = textOf(child(request, 'CallBackFormat')) || 'XML';
+	const type = textOf(child(request, 'CallBackType')) || 'Url';
+	const mq = child(request, 'CallBackMqConfig');
 	if (format !== 'JSON' && format !== 'XML') throw invalidArgument('Request.CallBackFormat must be JSON or XML.');
 	if (type !== 'Url' && type !== 'TDMQ') throw invalidArgument('Request.CallBackType must be Url or TDMQ.');
 	if (type === 'TDMQ') {
-		const mq = child(request, 'CallBackMqConfig');
+		if (url) throw undocumented('Request.CallBack together with CallBackType TDMQ');
+		onlyChildren(mq, ['MqRegion', 'MqMode', 'MqName'], 'Request.CallBackMqConfig');
 		for (const field of ['MqRegion', 'MqMode', 'MqName']) {
 			if (!textOf(child(mq, field))) throw invalidArgument(`Request.CallBackMqConfig.${field} is required for a TDMQ callback.`);
 		}
+		if (!MQ_REGIONS.includes(String(textOf(child(mq, 'MqRegion'))))) throw invalidArgument(`Request.CallBackMqConfig.MqRegion must be one of ${MQ_REGIONS.join(', ')}.`);
+		if (!['Topic', 'Queue'].includes(String(textOf(child(mq, 'MqMode'))))) throw invalidArgument('Request.CallBackMqConfig.MqMode must be Topic or Queue.');
 		return { format, type, mq: mq as XmlObject };
 	}
+	// requests/SILENT.md: a TDMQ config without CallBackType TDMQ is not silently taken as TDMQ.
+	if (mq !== undefined) throw invalidArgument('Request.CallBackMqConfig needs CallBackType TDMQ (the emulator refuses this combination; no source documents it).');
 	if (!url || url === 'no') return undefined;
 	if (!/^https?:\/\/\S+$/i.test(url)) throw invalidArgument('Request.CallBack must be an http(s) URL or no.');
 	return { url, format, type };
 }
 
-function checkOperation(tag: string, operation: XmlValue, templates: Templates): XmlObject {
-	if (!operation || typeof operation !== 'object') throw invalidArgument('Request.Operation is required.');
+function checkOperation(tag: JobTag, operation: XmlValue, templates: Templates): { operation: JobOperation; ocrOptions?: XmlObject } {
+	if (!operation || typeof operation !== 'object' || Array.isArray(operation)) throw invalidArgument('Request.Operation is required.');
 	const userData = textOf(child(operation, 'UserData'));
 	if (userData !== undefined && (userData.length > 1024 || !/^[\x20-\x7e]*$/.test(userData))) {
 		throw invalidArgument('Request.Operation.UserData must be printable ASCII, at most 1024 characters.');
 	}
-	const jobLevel = textOf(child(operation, 'JobLevel')) ?? '0';
+	const jobLevel = textOf(child(operation, 'JobLevel')) || '0';
 	if (!['0', '1', '2'].includes(jobLevel)) throw invalidArgument('Request.Operation.JobLevel must be 0, 1 or 2.');
-	const common = { UserData: userData, JobLevel: jobLevel };
+	const common = { userData, jobLevel };
 	if (tag === 'ImageLicenseRec') {
+		onlyChildren(operation, ['ImageLicenseRec', 'UserData', 'JobLevel'], 'Request.Operation');
+		onlyChildren(child(operation, 'ImageLicenseRec'), ['CardType'], 'Request.Operation.ImageLicenseRec');
 		const cardType = textOf(child(child(operation, 'ImageLicenseRec'), 'CardType'));
-		if (cardType !== 'IDCard' && cardType !== 'DriverLicense') {
-			throw invalidArgument('Request.Operation.ImageLicenseRec.CardType must be IDCard or DriverLicense.');
-		}
-		return { ImageLicenseRec: { CardType: cardType }, ...common };
+		if (cardType !== 'IDCard' && cardType !== 'DriverLicense') throw invalidArgument('Request.Operation.ImageLicenseRec.CardType must be IDCard or DriverLicense.');
+		return { operation: { cardType, ...common } };
 	}
+	onlyChildren(operation, ['TemplateId', 'ImageOCR', 'UserData', 'JobLevel'], 'Request.Operation');
 	const templateId = textOf(child(operation, 'TemplateId'));
 	if (templateId) {
 		const template = templates.get(templateId);
-		if (!template) throw notFound(`The template ${templateId} does not exist.`);
-		return { TemplateId: templateId, TemplateName: template.Name, ...common };
+		// Which error an unknown template gives is documented nowhere (templates/SILENT.md).
+		if (!template) throw undocumented(`The template ${templateId} does not exist`);
+		return { operation: { templateId, templateName: template.Name, ...common }, ocrOptions: { ...template.ImageOCR } };
 	}
-	if (child(operation, 'ImageOCR') === undefined) throw invalidArgument('Request.Operation needs TemplateId or ImageOCR.');
-	return { ImageOCR: checkImageOcr(child(operation, 'ImageOCR'), 'Request.Operation.ImageOCR'), ...common };
+	const sent = child(operation, 'ImageOCR');
+	if (sent === undefined) throw invalidArgument('Request.Operation needs TemplateId or ImageOCR.');
+	const ocrOptions = checkImageOcr(sent, 'Request.Operation.ImageOCR');
+	return { operation: { imageOcr: { ...(sent as XmlObject) }, ...common }, ocrOptions };
 }
 
-function pageToken(offset: number): string {
-	return Buffer.from(`offset:${offset}`).toString('base64');
-}
-
-function readPageToken(token: string): number {
-	const match = /^offset:(\d+)$/.exec(Buffer.from(token, 'base64').toString('utf8'));
-	if (!match) throw invalidArgument('nextToken is not valid.');
-	return Number(match[1]);
-}
+export type { Job } from './job';
 
 /** Jobs (`ImageOCR`, `ImageLicenseRec`) with a real lifecycle, on the CI host. */
 export class Jobs {
 	readonly byId = new Map<string, Job>();
-	private readonly timers = new Set<unknown>();
 	private readonly queueId = `p${randomBytes(16).toString('hex')}`;
 
 	constructor(
@@ -106,156 +104,129 @@ export class Jobs {
 	) {}
 
 	handle(request: EmulatorRequest): Promise<Answer> | Answer {
+		const ids = request.pathname.startsWith('/jobs/') ? request.pathname.slice('/jobs/'.length) : undefined;
 		if (request.pathname === '/jobs' && request.method === 'POST') return this.submit(request);
-		if (request.pathname === '/jobs' && request.method === 'GET') return this.list(request);
-		if (request.pathname.startsWith('/jobs/') && request.method === 'GET') return this.describe(request);
-		throw new ServiceError(405, 'MethodNotAllowed', `${request.method} ${request.pathname} is not supported.`);
+		if (request.pathname === '/jobs' && request.method === 'GET') return xmlAnswer('Response', listJobs(this.byId.values(), request.query, this.settings.lastPage));
+		if (ids && !ids.includes('/') && request.method === 'GET') return this.describe(ids);
+		if (ids && !ids.includes('/') && request.method === 'PUT') return this.cancel(request, ids);
+		throw new ServiceError(404, 'InvalidUrl', `${request.method} ${request.pathname} is not a job API.`);
 	}
 
 	clear(): void {
-		for (const timer of this.timers) this.settings.timers.clearTimeout(timer);
-		this.timers.clear();
+		for (const job of this.byId.values()) this.stop(job);
 		this.byId.clear();
 	}
 
-	private later(ms: number, action: () => void | Promise<void>): void {
+	private stop(job: Job): void {
+		for (const timer of job.timers.splice(0)) this.settings.timers.clearTimeout(timer);
+	}
+
+	private later(job: Job, ms: number, action: () => void | Promise<void>): void {
 		const timer = this.settings.timers.setTimeout(() => {
-			this.timers.delete(timer);
+			job.timers.splice(job.timers.indexOf(timer), 1);
 			void action();
 		}, ms);
-		this.timers.add(timer);
+		job.timers.push(timer);
 	}
 
 	private submit(request: EmulatorRequest): Answer {
 		const body = child(readXml(request.body.toString('utf8')), 'Request');
 		if (!body) throw invalidArgument('The body must be a <Request> document.');
+		onlyChildren(body, REQUEST_ELEMENTS, 'Request');
 		const tag = textOf(child(body, 'Tag')) ?? '';
 		if (tag !== 'ImageOCR' && tag !== 'ImageLicenseRec') throw invalidArgument('Request.Tag must be ImageOCR or ImageLicenseRec.');
+		onlyChildren(child(body, 'Input'), ['Object'], 'Request.Input');
 		const object = textOf(child(child(body, 'Input'), 'Object'));
 		if (!object) throw invalidArgument('Request.Input.Object is required.');
-		const operation = checkOperation(tag, child(body, 'Operation'), this.templates);
+		const { operation, ocrOptions } = checkOperation(tag, child(body, 'Operation'), this.templates);
 		const callback = checkCallback(body);
 
-		const jobId = `${tag === 'ImageOCR' ? 'a' : 'c'}${randomBytes(16).toString('hex')}`;
-		const template = operation.TemplateId === undefined ? undefined : this.templates.get(String(operation.TemplateId));
-		const job: Job = {
-			tag,
-			state: 'Submitted',
-			createdAt: Date.now(),
-			callback,
-			ocrOptions: tag === 'ImageOCR' ? { ...((template?.ImageOCR ?? operation.ImageOCR) as XmlObject) } : undefined,
-			detail: {
-				Code: 'Success',
-				Message: '',
-				JobId: jobId,
-				Tag: tag,
-				State: 'Submitted',
-				CreationTime: ciTime(),
-				StartTime: '-',
-				EndTime: '-',
-				QueueId: this.queueId,
-				Input: { BucketId: this.settings.bucket, Object: object, Region: this.settings.region },
-				Operation: operation,
-			},
-		};
-		this.byId.set(jobId, job);
+		// Every job id seen in the corpus is `a` + 32 hex, card jobs included (jobs/card-submit.xml).
+		const id = `a${randomBytes(16).toString('hex')}`;
+		const input = { bucket: this.settings.bucket, object, region: this.settings.region };
+		const job = new Job(id, tag, Date.now(), ciTime(), input, this.queueId, operation, ocrOptions, callback);
+		this.byId.set(id, job);
 		this.settings.onSubmit();
-		this.later(this.settings.jobDelayMs / 2, () => this.setState(job, 'Running'));
-		this.later(this.settings.jobDelayMs, () => this.finish(job));
-		return xmlAnswer('Response', { JobsDetail: [{ ...job.detail }] });
+		this.later(job, this.settings.jobDelayMs / 2, () => this.start(job));
+		this.later(job, this.settings.jobDelayMs, () => this.finish(job));
+		return xmlAnswer('Response', { JobsDetail: [job.detail] });
 	}
 
-	private setState(job: Job, state: string): void {
+	private start(job: Job): void {
 		if (job.state !== 'Submitted') return;
-		job.state = state;
-		job.detail.State = state;
-		job.detail.StartTime = ciTime();
+		job.state = 'Running';
+		job.startTime = ciTime();
 	}
 
 	private async finish(job: Job): Promise<void> {
-		this.setState(job, 'Running');
-		const detail = job.detail;
-		const object = String((detail.Input as XmlObject).Object);
-		const operation = detail.Operation as XmlObject;
+		this.start(job);
+		if (job.state !== 'Running') return;
+		const object = job.input.object;
+		const url = objectUrl(this.settings.cosUrl(), object);
 		try {
 			if (this.settings.failJobs()) throw new ServiceError(500, 'InternalError', 'The job failed in the service (fault switch failJobs).');
 			const data = this.store.objects.get(object);
-			if (!data) throw new ServiceError(404, 'NoSuchKey', `The input object ${object} does not exist.`);
+			if (!data) throw new ServiceError(400, 'ResourceNotFound', `The input object ${object} does not exist (指定的输入资源不存在).`);
 			if (job.tag === 'ImageLicenseRec') {
-				// A card may be a PDF: its first page is read.
-				const { lines } = await this.engine.recognize(data, { pdf: true, page: 1 });
-				const cardType = String((operation.ImageLicenseRec as XmlObject).CardType);
-				operation.ImageLicenseRecResult = cardResult(cardType, lines, object, objectUrl(this.settings.cosUrl(), object));
+				// The card pages document no format; the ID-card API's are PNG, JPG, JPEG and BMP (idcard/SILENT.md §11).
+				const { lines } = await this.engine.recognize(data, { pdf: false, page: 1, formats: ['png', 'jpeg', 'bmp'] });
+				job.result = cardResult(String(job.operation.cardType), lines, object, url);
 			} else {
 				const options = job.ocrOptions ?? {};
-				const pdf = options.IsPdf === 'true';
 				const type = String(options.Type ?? 'general');
-				const { lines, pageCount } = await this.engine.recognize(data, { pdf, page: Number(options.PdfPageNumber ?? 1), type });
-				operation.Detection = {
-					TextDetections: textDetections(lines, {
-						words: options.IsWord === 'true' && ['general', 'accurate'].includes(String(options.Type)),
-						wordPolygons: options.EnableWordPolygon === 'true' && options.Type === 'handwriting',
-					}),
-					Language: options.LanguageType && options.LanguageType !== 'auto' ? options.LanguageType : 'zh',
+				const { lines, pageCount } = await this.engine.recognize(data, { pdf: options.IsPdf === 'true', page: Number(options.PdfPageNumber ?? 1), type });
+				job.result = {
 					Angel: 0,
+					// jobs/ocr-success.xml: an empty <Language/>, the only value any job source shows.
+					Language: '',
 					PdfPageSize: pageCount,
+					TextDetections: textDetections(lines, {
+						words: options.IsWord === 'true' && ['general', 'accurate'].includes(type),
+						wordPolygons: options.EnableWordPolygon === 'true' && type === 'handwriting',
+						placeholders: true,
+					}),
 				};
 			}
 			job.state = 'Success';
 		} catch (error) {
 			job.state = 'Failed';
-			detail.Code = error instanceof ServiceError ? error.code : 'InternalError';
-			detail.Message = (error as Error).message;
-			if (job.tag === 'ImageLicenseRec') {
-				operation.ImageLicenseRecResult = failedCardResult(detail.Code, detail.Message, object, objectUrl(this.settings.cosUrl(), object));
-			}
+			// An unreadable input is "文件有问题或不支持" (CI table: ResourceNotSupported).
+			job.code = error instanceof UnreadableFile ? 'ResourceNotSupported' : error instanceof ServiceError ? error.code : 'InternalError';
+			job.message = (error as Error).message;
+			if (job.tag === 'ImageLicenseRec') job.result = failedCardResult(job.code, job.message, object, url);
 		}
-		detail.State = job.state;
-		detail.EndTime = ciTime();
-		if (!this.byId.has(String(detail.JobId))) return;
-		this.settings.onFinish(job);
+		job.endTime = ciTime();
+		if (this.byId.get(job.id) === job) this.settings.onFinish(job);
 	}
 
-	private describe(request: EmulatorRequest): Answer {
-		const ids = request.pathname.slice('/jobs/'.length).split(',').filter(Boolean);
-		const found = ids.flatMap((id) => {
-			const job = this.byId.get(id);
-			return job ? [{ ...job.detail }] : [];
-		});
+	/** `GET /jobs/<id>[,<id>…]`: the known jobs, and the others in NonExistJobIds (jobs/ocr-describe-multi.xml). */
+	private describe(list: string): Answer {
+		const ids = list.split(',').filter(Boolean);
+		const found = ids.flatMap((id) => this.byId.get(id)?.detail ?? []);
 		const unknown = ids.filter((id) => !this.byId.has(id));
-		return xmlAnswer('Response', { RequestId: request.requestId, JobsDetail: found, NonExistJobIds: unknown.length ? unknown : undefined });
+		return xmlAnswer('Response', { JobsDetail: found, NonExistJobIds: unknown.length ? unknown : undefined });
 	}
 
-	private list(request: EmulatorRequest): Answer {
-		const { query } = request;
-		if (query.tag !== 'ImageOCR' && query.tag !== 'ImageLicenseRec') throw invalidArgument('tag is required: ImageOCR or ImageLicenseRec.');
-		const size = query.size ? Number(query.size) : 10;
-		if (!Number.isInteger(size) || size < 1 || size > 50) throw invalidArgument('size must be a whole number from 1 to 50.');
-		const states = query.states ? query.states.split(',').filter((state) => state && state !== 'All') : [];
-		const badState = states.find((state) => !STATES.includes(state));
-		if (badState) throw invalidArgument(`states has an unknown state ${badState}.`);
-		const order = query.orderByTime ?? 'Desc';
-		if (order !== 'Desc' && order !== 'Asc') throw invalidArgument('orderByTime must be Desc or Asc.');
-		const from = query.startCreationTime ? Date.parse(query.startCreationTime.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : -Infinity;
-		const to = query.endCreationTime ? Date.parse(query.endCreationTime.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : Infinity;
-		if (Number.isNaN(from) || Number.isNaN(to)) throw invalidArgument('startCreationTime and endCreationTime must look like 2022-02-01T12:00:00+0800.');
-
-		const matching = [...this.byId.values()].filter(
-			(job) =>
-				job.tag === query.tag &&
-				(!states.length || states.includes(job.state)) &&
-				(!query.queueId || job.detail.QueueId === query.queueId) &&
-				job.createdAt >= from &&
-				job.createdAt <= to,
-		);
-		if (order === 'Desc') matching.reverse();
-		const offset = query.nextToken ? readPageToken(query.nextToken) : 0;
-		const page = matching.slice(offset, offset + size);
-		const more = offset + size < matching.length;
-		return xmlAnswer('Response', {
-			RequestId: request.requestId,
-			JobsDetail: page.map((job) => ({ ...job.detail })),
-			NextToken: more ? pageToken(offset + size) : '',
-		});
+	/**
+	 * `PUT /jobs/<id>[,<id>…]?cancel`: an empty 200 (cancel/success.json). Only jobs not yet
+	 * executed can be cancelled; what anything else answers is undocumented (cancel/SILENT.md).
+	 */
+	private cancel(request: EmulatorRequest, list: string): Answer {
+		if (!('cancel' in request.query)) throw undocumented(`PUT ${request.pathname} without cancel`);
+		const extra = Object.keys(request.query).find((name) => name !== 'cancel');
+		if (extra) throw invalidArgument(`${extra} is not a parameter of the cancel request (cancel only).`);
+		const ids = list.split(',').filter(Boolean);
+		if (ids.length > MAX_CANCEL_IDS) throw undocumented(`Cancel of ${ids.length} jobs at once (at most ${MAX_CANCEL_IDS} are documented)`);
+		for (const id of ids) {
+			const job = this.byId.get(id);
+			if (!job) throw undocumented(`Cancel of the unknown job ${id}`);
+			if (job.state !== 'Submitted') throw undocumented(`Cancel of job ${id}, which is ${job.state} (only jobs not yet executed can be cancelled)`);
+		}
+		for (const id of ids) {
+			const job = this.byId.get(id) as Job;
+			this.stop(job);
+			job.state = 'Cancel';
+		}
+		return { status: 200, ids: 'ci' };
 	}
 }

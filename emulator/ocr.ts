@@ -1,5 +1,7 @@
-import { invalidArgument, ServiceError } from './errors';
-import { isPdf, readPdfPages } from './pdf';
+import { ServiceError, undocumented } from './errors';
+import { formatOf, type Format } from './formats';
+import { decodeImage } from './image';
+import { readPdfPages } from './pdf';
 import type { XmlObject } from './xml';
 
 export interface Box {
@@ -49,15 +51,6 @@ interface TesseractBlock {
 
 const box = (b: TesseractBox): Box => ({ x: b.x0, y: b.y0, width: b.x1 - b.x0, height: b.y1 - b.y0 });
 
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-function isImage(data: Buffer): boolean {
-	const png = data.subarray(0, 8).equals(PNG_SIGNATURE);
-	const jpeg = data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff;
-	const bmp = data[0] === 0x42 && data[1] === 0x4d;
-	return png || jpeg || bmp;
-}
-
 /** The keyword of the PNG `iTXt` chunk whose text the emulator recognizes instead of running tesseract. */
 export const EMULATOR_TEXT_KEYWORD = 'tci-emulator-text';
 
@@ -66,7 +59,7 @@ export const EMULATOR_TEXT_KEYWORD = 'tci-emulator-text';
  * keyword above. Tests get exact recognition at once; any other image goes through tesseract.
  */
 export function embeddedText(data: Buffer): string | undefined {
-	if (!data.subarray(0, 8).equals(PNG_SIGNATURE)) return undefined;
+	if (formatOf(data) !== 'png') return undefined;
 	for (let offset = 8; offset + 12 <= data.length; ) {
 		const length = data.readUInt32BE(offset);
 		const type = data.toString('latin1', offset + 4, offset + 8);
@@ -92,55 +85,73 @@ function textLines(lines: string[]): RecognizedLine[] {
 		.filter((line) => line.trim() !== '')
 		.map((text, index) => {
 			const y = 10 + index * 30;
-			const characters = [...text].map((character, i) => ({ character, confidence: 99, box: { x: 10 + i * 12, y, width: 12, height: 24 } }));
+			const characters = [...text]
+				.map((character, i) => ({ character, confidence: 99, box: { x: 10 + i * 12, y, width: 12, height: 24 } }))
+				.filter(({ character }) => character.trim() !== '');
 			return { text, confidence: 99, box: { x: 10, y, width: 12 * [...text].length, height: 24 }, characters };
 		});
 }
 
-const unreadable = (detail: string) => new ServiceError(400, 'InvalidImage', `The file cannot be recognized: ${detail}`);
-
-/** The file as UTF-8 text lines; binary content (invalid UTF-8, control characters) is refused. */
-function utf8Lines(data: Buffer): string[] {
-	let text: string;
-	try {
-		text = new TextDecoder('utf-8', { fatal: true }).decode(data);
-	} catch {
-		throw unreadable('it is not a PNG, JPEG or PDF, and not UTF-8 text either.');
+/**
+ * A file the engine cannot read: not PNG, JPEG, BMP or PDF by its content, or one whose bytes do
+ * not decode. On the COS host that is `InvalidImageFormat` (COS table, 400 "图片格式不合法":
+ * errors/error-codes.json); jobs and the ID-card API give it their own codes.
+ */
+export class UnreadableFile extends ServiceError {
+	constructor(detail: string) {
+		super(400, 'InvalidImageFormat', `The file cannot be recognized: ${detail}`);
 	}
-	// eslint-disable-next-line no-control-regex
-	if (/[\x00-\x08\x0e-\x1f]/.test(text)) throw unreadable('it is not a PNG, JPEG or PDF, and it holds binary data.');
-	return text.replace(/^\uFEFF/, '').split('\n');
+}
+
+export interface RecognizeOptions {
+	/** ispdf=true: a PDF is read (types general and fast only). */
+	pdf: boolean;
+	page: number;
+	type?: string;
+	/** Formats taken (default all four); anything else is an UnreadableFile. */
+	formats?: Format[];
 }
 
 /**
- * Reads text from what it is given: PNG/JPEG through tesseract.js (English model from the
- * `@tesseract.js-data/eng` package, nothing downloaded), PDF pages from their content streams,
- * anything else as UTF-8 text lines.
+ * Reads text from PNG, JPEG and BMP images (the text embedded by test/helpers/images.ts, else
+ * tesseract.js with the English model of `@tesseract.js-data/eng`, nothing downloaded) and from
+ * PDF pages' content streams. Anything else is refused: no file is read as text.
  */
 export class OcrEngine {
 	private worker?: Promise<TesseractWorker>;
 
 	constructor(private readonly mode: 'auto' | 'text') {}
 
-	/** `type`, when given, must allow PDFs (general or fast) for a PDF file. */
-	async recognize(data: Buffer, options: { pdf: boolean; page: number; type?: string }): Promise<Recognition> {
-		if (isPdf(data)) {
-			if (!options.pdf) throw invalidArgument('The file is a PDF: set ispdf=true (types general and fast) to recognize it.');
-			if (options.type !== undefined && options.type !== 'general' && options.type !== 'fast') {
-				throw invalidArgument(`PDF recognition is valid only when type is general or fast, not ${options.type}.`);
-			}
-			const pages = readPdfPages(data);
-			if (pages.length === 0) throw new ServiceError(400, 'InvalidImage', 'The PDF has no readable pages.');
-			if (options.page > pages.length) throw invalidArgument(`pdf-pagenumber ${options.page} is beyond the last page (${pages.length}).`);
-			return { lines: textLines(pages[options.page - 1]), pageCount: pages.length };
+	async recognize(data: Buffer, options: RecognizeOptions): Promise<Recognition> {
+		const format = formatOf(data);
+		const formats = options.formats ?? ['png', 'jpeg', 'bmp', 'pdf'];
+		if (!format || !formats.includes(format)) {
+			throw new UnreadableFile(`by its content it is not ${formats.map((f) => f.toUpperCase()).join(', ')}.`);
 		}
-		if (isImage(data)) {
-			const embedded = embeddedText(data);
-			if (embedded !== undefined) return { lines: textLines(embedded.split('\n')), pageCount: 0 };
-			if (this.mode === 'text') throw unreadable("the emulator runs with engine 'text', which never reads PNG/JPEG images (use engine 'auto').");
-			return { lines: await this.tesseract(data), pageCount: 0 };
+		if (format === 'pdf') return this.readPdf(data, options);
+		try {
+			decodeImage(data, format);
+		} catch (error) {
+			throw new UnreadableFile(`the ${format.toUpperCase()} data does not decode (${(error as Error).message}).`);
 		}
-		return { lines: textLines(utf8Lines(data)), pageCount: 0 };
+		const embedded = embeddedText(data);
+		if (embedded !== undefined) return { lines: textLines(embedded.split('\n')), pageCount: 0 };
+		if (this.mode === 'text') {
+			throw new ServiceError(501, 'EmulatorEngineText', "The emulator runs with engine 'text', which reads only PDFs and images made by textPng() (use engine 'auto' for tesseract).");
+		}
+		return { lines: await this.tesseract(data), pageCount: 0 };
+	}
+
+	/** sync-ocr/SILENT.md: PDF answers beyond these documented rules are the emulator's. */
+	private readPdf(data: Buffer, options: RecognizeOptions): Recognition {
+		if (!options.pdf) throw undocumented('The file is a PDF and ispdf is not true');
+		if (options.type !== undefined && options.type !== 'general' && options.type !== 'fast') {
+			throw undocumented(`PDF recognition takes effect for types general and fast, not ${options.type}`);
+		}
+		const pages = readPdfPages(data);
+		if (pages.length === 0) throw new UnreadableFile('the PDF has no readable pages.');
+		if (options.page > pages.length) throw undocumented(`pdf-pagenumber ${options.page} is beyond the last page (${pages.length})`);
+		return { lines: textLines(pages[options.page - 1]), pageCount: pages.length };
 	}
 
 	private async tesseract(image: Buffer): Promise<RecognizedLine[]> {
@@ -166,7 +177,7 @@ export class OcrEngine {
 		} catch (error) {
 			// tesseract.js rejects with a string such as "Error: Error attempting to read image."
 			const detail = String(error instanceof Error ? error.message : error).replace(/^(Error: )+/, '');
-			throw new ServiceError(400, 'InvalidImage', `The image could not be read: ${detail}`);
+			throw new UnreadableFile(`tesseract could not read the image (${detail}).`);
 		}
 		return (blocks ?? [])
 			.flatMap((block) => block.paragraphs.flatMap((paragraph) => paragraph.lines))
@@ -193,28 +204,47 @@ export class OcrEngine {
 	}
 }
 
-const corners = (b: Box) => [
-	{ X: b.x, Y: b.y },
-	{ X: b.x + b.width, Y: b.y },
-	{ X: b.x + b.width, Y: b.y + b.height },
-	{ X: b.x, Y: b.y + b.height },
-];
+const point = (x: number, y: number) => ({ X: x, Y: y });
+const corners = (b: Box) => [point(b.x, b.y), point(b.x + b.width, b.y), point(b.x + b.width, b.y + b.height), point(b.x, b.y + b.height)];
 
-/** `TextDetections` as the sync OCR seed shows them; Words and WordPolygon only when asked for. */
-export function textDetections(lines: RecognizedLine[], options: { words: boolean; wordPolygons: boolean }): XmlObject[] {
+export interface DetectionOptions {
+	/** Characters as `Words` (isword / IsWord with general or accurate). */
+	words: boolean;
+	/** Characters as `WordPolygon` (enable-word-polygon / EnableWordPolygon with handwriting). */
+	wordPolygons: boolean;
+	/**
+	 * Jobs and callbacks: every line carries `<WordPolygon/>` and
+	 * `<Words><Character/><Confidence>0</Confidence><WordCoordPoint/></Words>` where nothing was
+	 * asked for (jobs/ocr-success.xml, callbacks/ocr-xml.xml). Sync answers have none
+	 * (sync-ocr/general.xml; sync-ocr/SILENT.md).
+	 */
+	placeholders?: boolean;
+}
+
+const PLACEHOLDER_WORDS = { Character: '', Confidence: 0, WordCoordPoint: '' };
+
+/**
+ * `TextDetections` with their children in the corpus's (alphabetical) order: Confidence,
+ * DetectedText, ItemPolygon (Height, Width, X, Y), Polygon × 4 (X, Y), WordPolygon, Words
+ * (sync-ocr/general-isword.xml, sync-ocr/handwriting-word-polygon.xml, jobs/ocr-success.xml).
+ */
+export function textDetections(lines: RecognizedLine[], options: DetectionOptions): XmlObject[] {
+	const placeholder = (value: unknown) => (options.placeholders ? value : undefined);
 	return lines.map((line) => ({
-		DetectedText: line.text,
 		Confidence: line.confidence,
+		DetectedText: line.text,
+		ItemPolygon: { Height: line.box.height, Width: line.box.width, X: line.box.x, Y: line.box.y },
 		Polygon: corners(line.box),
-		ItemPolygon: { X: line.box.x, Y: line.box.y, Width: line.box.width, Height: line.box.height },
-		Words: options.words
-			? line.characters.map((c) => ({ Character: c.character, Confidence: c.confidence, WordCoordPoint: { WordCoordinate: corners(c.box) } }))
-			: undefined,
-		WordPolygon: options.wordPolygons
-			? line.characters.map((c) => {
-					const [leftTop, rightTop, rightBottom, leftBottom] = corners(c.box);
-					return { LeftTop: leftTop, RightTop: rightTop, RightBottom: rightBottom, LeftBottom: leftBottom };
-				})
-			: undefined,
+		WordPolygon:
+			options.wordPolygons && line.characters.length
+				? line.characters.map((c) => {
+						const [leftTop, rightTop, rightBottom, leftBottom] = corners(c.box);
+						return { LeftTop: leftTop, RightTop: rightTop, RightBottom: rightBottom, LeftBottom: leftBottom };
+					})
+				: (placeholder('') as XmlObject[] | undefined),
+		Words:
+			options.words && line.characters.length
+				? line.characters.map((c) => ({ Character: c.character, Confidence: c.confidence, WordCoordPoint: { WordCoordinate: corners(c.box) } }))
+				: (placeholder({ ...PLACEHOLDER_WORDS }) as XmlObject | undefined),
 	}));
 }

@@ -1,9 +1,9 @@
 import { randomBytes } from 'crypto';
 
 import { LANGUAGES, OCR_TYPES } from './cos';
-import { invalidArgument, notFound, ServiceError } from './errors';
+import { invalidArgument, ServiceError, undocumented } from './errors';
 import { xmlAnswer, type Answer, type EmulatorRequest } from './http';
-import { child, readXml, textOf, type XmlObject, type XmlValue } from './xml';
+import { child, onlyChildren, readXml, textOf, type XmlObject, type XmlValue } from './xml';
 
 export interface Template {
 	Tag: string;
@@ -32,8 +32,7 @@ export function checkImageOcr(value: XmlValue, where: string): XmlObject {
 	if (!value || typeof value !== 'object' || Array.isArray(value) || Object.keys(value).length === 0) {
 		throw invalidArgument(`${where} must hold at least one parameter.`);
 	}
-	const unknown = Object.keys(value).find((name) => !IMAGE_OCR_FIELDS.includes(name));
-	if (unknown) throw invalidArgument(`${where}.${unknown} is not a parameter (${IMAGE_OCR_FIELDS.join(', ')}).`);
+	onlyChildren(value, IMAGE_OCR_FIELDS, where);
 	// An empty element counts as absent: the default applies.
 	const given = (name: string): string | undefined => textOf(value[name]) || undefined;
 	if (IMAGE_OCR_FIELDS.every((name) => given(name) === undefined)) {
@@ -62,17 +61,34 @@ export function checkImageOcr(value: XmlValue, where: string): XmlObject {
 function readTemplateRequest(body: Buffer): { name: string; imageOcr: XmlObject } {
 	const request = child(readXml(body.toString('utf8')), 'Request');
 	if (!request) throw invalidArgument('The body must be a <Request> document.');
+	onlyChildren(request, ['Tag', 'Name', 'ImageOCR'], 'Request');
 	if (textOf(child(request, 'Tag')) !== 'ImageOCR') throw invalidArgument('Request.Tag must be ImageOCR.');
 	const name = textOf(child(request, 'Name')) ?? '';
 	if (!NAME.test(name)) throw invalidArgument('Request.Name must be 1 to 64 Chinese characters, English letters, digits, _, - or *.');
 	return { name, imageOcr: checkImageOcr(child(request, 'ImageOCR'), 'Request.ImageOCR') };
 }
 
-function intParam(query: Record<string, string>, name: string, fallback: number, max: number): number {
+function intParam(query: Record<string, string>, name: string, fallback: number): number {
 	const value = query[name];
 	if (value === undefined || value === '') return fallback;
-	if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw invalidArgument(`${name} must be a whole number from 1 to ${max}.`);
+	if (!/^\d+$/.test(value) || Number(value) < 1) throw invalidArgument(`${name} must be a whole number from 1, not "${value}".`);
 	return Number(value);
+}
+
+/** templates/parameters.json: the documented query of GET /template. */
+const LIST_QUERY = ['tag', 'category', 'ids', 'name', 'pageNumber', 'pageSize'];
+/** The most a page is known to take: the job list's documented 100; for templates no maximum is documented. */
+const KNOWN_PAGE_SIZE = 100;
+
+/** The corpus's element orders: templates/create.xml, templates/update.xml, templates/list.xml. */
+const ORDERS = {
+	create: ['TemplateId', 'Name', 'Tag', 'CreateTime', 'UpdateTime', 'BucketId', 'Category', 'ImageOCR'],
+	update: ['Tag', 'Name', 'TemplateId', 'CreateTime', 'UpdateTime', 'BucketId', 'Category', 'ImageOCR'],
+	list: ['Tag', 'TemplateId', 'Name', 'BucketId', 'Category', 'ImageOCR', 'CreateTime', 'UpdateTime'],
+} as const;
+
+function ordered(template: Template, order: readonly (keyof Template)[]): XmlObject {
+	return Object.fromEntries(order.map((name) => [name, name === 'ImageOCR' ? { ...template.ImageOCR } : template[name]]));
 }
 
 /** OCR templates: create, describe/list with paging, update and delete, on the CI host. */
@@ -92,16 +108,15 @@ export class Templates {
 		const id = request.pathname.slice('/template/'.length);
 		if (request.pathname === '/template' && request.method === 'POST') return this.create(request);
 		if (request.pathname === '/template' && request.method === 'GET') return this.list(request);
-		if (request.pathname.startsWith('/template/') && id) {
+		if (request.pathname.startsWith('/template/') && id && !id.includes('/') && (request.method === 'PUT' || request.method === 'DELETE')) {
 			const template = this.byId.get(id);
-			if (!template) throw notFound(`The template ${id} does not exist.`);
+			// templates/SILENT.md: what an unknown template answers is documented nowhere.
+			if (!template) throw undocumented(`The template ${id} does not exist`);
 			if (request.method === 'PUT') return this.update(request, template);
-			if (request.method === 'DELETE') {
-				this.byId.delete(id);
-				return xmlAnswer('Response', { RequestId: request.requestId, TemplateId: id });
-			}
+			this.byId.delete(id);
+			return xmlAnswer('Response', { RequestId: request.requestId, TemplateId: id });
 		}
-		throw new ServiceError(405, 'MethodNotAllowed', `${request.method} ${request.pathname} is not supported.`);
+		throw new ServiceError(404, 'InvalidUrl', `${request.method} ${request.pathname} is not a template API.`);
 	}
 
 	private create(request: EmulatorRequest): Answer {
@@ -119,23 +134,33 @@ export class Templates {
 		};
 		this.byId.set(template.TemplateId, template);
 		this.onCreate();
-		return xmlAnswer('Response', { RequestId: request.requestId, Template: { ...template } });
+		return xmlAnswer('Response', { RequestId: request.requestId, Template: ordered(template, ORDERS.create) });
 	}
 
 	private update(request: EmulatorRequest, template: Template): Answer {
 		const { name, imageOcr } = readTemplateRequest(request.body);
 		Object.assign(template, { Name: name, ImageOCR: imageOcr, UpdateTime: ciTime() });
-		return xmlAnswer('Response', { RequestId: request.requestId, Template: { ...template } });
+		return xmlAnswer('Response', { RequestId: request.requestId, Template: ordered(template, ORDERS.update) });
 	}
 
+	/**
+	 * `name` is a prefix, `category` Official or Custom (default Custom: the emulator has no
+	 * Official templates), `tag` All (the default) or ImageOCR (templates/parameters.json).
+	 */
 	private list(request: EmulatorRequest): Answer {
 		const { query } = request;
-		if (query.tag !== undefined && query.tag !== 'ImageOCR') throw invalidArgument('tag must be ImageOCR.');
-		const pageNumber = intParam(query, 'pageNumber', 1, 1_000_000);
-		const pageSize = intParam(query, 'pageSize', 10, 100);
+		const unknown = Object.keys(query).find((name) => !LIST_QUERY.includes(name));
+		if (unknown) throw invalidArgument(`${unknown} is not a parameter of GET /template (${LIST_QUERY.join(', ')}).`);
+		const tag = query.tag || 'All';
+		if (tag !== 'All' && tag !== 'ImageOCR') throw invalidArgument(`tag "${tag}": the emulator has ImageOCR templates only (All or ImageOCR).`);
+		const category = query.category || 'Custom';
+		if (category !== 'Custom' && category !== 'Official') throw invalidArgument(`category must be Official or Custom, not "${category}".`);
+		const pageNumber = intParam(query, 'pageNumber', 1);
+		const pageSize = intParam(query, 'pageSize', 10);
+		if (pageSize > KNOWN_PAGE_SIZE) throw undocumented(`pageSize ${pageSize} is above ${KNOWN_PAGE_SIZE}; no maximum is documented for templates`);
 		const ids = query.ids ? new Set(query.ids.split(',').filter(Boolean)) : undefined;
 		const matching = [...this.byId.values()].filter(
-			(template) => (!ids || ids.has(template.TemplateId)) && (!query.name || template.Name.includes(query.name)),
+			(template) => category === 'Custom' && (!ids || ids.has(template.TemplateId)) && (!query.name || template.Name.startsWith(query.name)),
 		);
 		const page = matching.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
 		return xmlAnswer('Response', {
@@ -143,7 +168,7 @@ export class Templates {
 			TotalCount: matching.length,
 			PageNumber: pageNumber,
 			PageSize: pageSize,
-			TemplateList: page.map((template) => ({ ...template })),
+			TemplateList: page.map((template) => ordered(template, ORDERS.list)),
 		});
 	}
 }

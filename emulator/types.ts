@@ -11,8 +11,17 @@ export interface EmulatorOptions {
 	region?: string;
 	/** Milliseconds a job takes from Submitted to Success or Failed (Running half-way). */
 	jobDelayMs?: number;
-	/** 'auto': tesseract for PNG/JPEG, PDF text for PDFs, text lines otherwise; 'text': everything read as text. */
+	/**
+	 * 'auto': images made by textPng() give their embedded text, other PNG/JPEG/BMP go through
+	 * tesseract, PDFs give their pages' text; 'text': the same without tesseract (other images are
+	 * refused with 501 EmulatorEngineText). No engine reads a file as text.
+	 */
 	engine?: 'auto' | 'text';
+	/**
+	 * How the job list marks its last page, which no source documents (jobs/SILENT.md): 'none'
+	 * (default) leaves NextToken out, 'empty' sends `<NextToken/>`, 'extraPage' a token whose page is empty.
+	 */
+	lastPage?: 'none' | 'empty' | 'extraPage';
 	/** Writes one line per request to stderr. */
 	verbose?: boolean;
 	/**
@@ -34,7 +43,7 @@ export type Service = 'cos' | 'ci';
 export interface Faults {
 	/** Delay before every matching request is handled. */
 	latencyMs?: number;
-	/** Status and code of injected errors (default 503 SlowDown). */
+	/** Status and code of injected errors (default SlowDown: 429 on the CI host, 503 on COS). */
 	errorStatus?: number;
 	errorCode?: string;
 	/** Fail the next N matching requests. */

@@ -34,3 +34,15 @@ export function child(node: XmlValue, name: string): XmlValue {
 export function textOf(node: XmlValue): string | undefined {
 	return typeof node === 'string' ? node : typeof node === 'number' || typeof node === 'boolean' ? String(node) : undefined;
 }
+
+/**
+ * Refuses children that no source documents for `where` (requests/SILENT.md: the service's own
+ * reaction is not documented; this refusal is the emulator's, and its message says so).
+ */
+export function onlyChildren(node: XmlValue, allowed: readonly string[], where: string): void {
+	if (!node || typeof node !== 'object' || Array.isArray(node)) return;
+	const unknown = Object.keys(node).find((name) => !allowed.includes(name));
+	if (unknown) throw new UnknownElement(`${where}.${unknown} is not a documented element (${allowed.join(', ')}); the emulator refuses what no source documents.`);
+}
+
+export class UnknownElement extends Error {}

@@ -2,11 +2,16 @@
  * A small client for the emulator tests: requests signed by the official SDK's signer
  * (cos-nodejs-sdk-v5), never by this package's code, and answers read with fast-xml-parser.
  */
+import { readFileSync } from 'fs';
 import { request as httpRequest } from 'http';
+import { request as httpsRequest } from 'https';
 
 import { XMLParser } from 'fast-xml-parser';
 
-import type { Emulator } from '../../emulator';
+import { EMULATOR_CA_PATH, type Emulator } from '../../emulator';
+
+/** The emulator's test-only CA: the CI port speaks https. */
+export const EMULATOR_CA = readFileSync(EMULATOR_CA_PATH);
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const COS = require('cos-nodejs-sdk-v5') as { getAuthorization(options: Record<string, unknown>): string };
@@ -28,6 +33,10 @@ export interface SendOptions {
 	secretId?: string;
 	secretKey?: string;
 	keyTime?: string;
+	/** Send to this base URL instead of the service's (e.g. `emulator.ciHttpUrl`). */
+	base?: string;
+	/** The query string as sent on the wire (e.g. `cancel` without `=`); `query` is still what is signed. */
+	rawSearch?: string;
 }
 
 /** Path as the SDKs put it on the wire: cam-safe encoded, `/` kept. */
@@ -57,19 +66,23 @@ export function sdkAuthorization(
 
 /** Sends `method /key` to the emulator's COS or CI port, signed with its credentials. */
 export async function send(emulator: Emulator, service: 'cos' | 'ci', method: string, key: string, options: SendOptions = {}): Promise<Reply> {
-	const base = service === 'cos' ? emulator.cosUrl : emulator.ciUrl;
+	const base = options.base ?? (service === 'cos' ? emulator.cosUrl : emulator.ciUrl);
 	const url = new URL(base);
 	const query = options.query ?? {};
-	const search = Object.entries(query)
-		.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
-		.join('&');
+	const search =
+		options.rawSearch ??
+		Object.entries(query)
+			.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+			.join('&');
 	const body = options.body === undefined ? undefined : Buffer.from(options.body);
 	const headers: Record<string, string> = { host: url.host, ...options.headers };
 	if (body) headers['content-length'] = String(body.length);
 	headers.authorization = sdkAuthorization(emulator, method, `/${key}`, headers, options);
 	Object.assign(headers, options.unsignedHeaders);
 	return await new Promise((resolve, reject) => {
-		const req = httpRequest(`${base}/${encodeKey(key)}${search ? `?${search}` : ''}`, { method, headers, agent: false }, (res) => {
+		const target = `${base}/${encodeKey(key)}${search ? `?${search}` : ''}`;
+		const secure = target.startsWith('https:');
+		const req = (secure ? httpsRequest : httpRequest)(target, { method, headers, agent: false, ...(secure ? { ca: EMULATOR_CA } : {}) }, (res) => {
 			const chunks: Buffer[] = [];
 			res.on('data', (chunk: Buffer) => chunks.push(chunk));
 			res.on('end', () => {

@@ -1,13 +1,14 @@
 /**
- * The emulator itself, spoken to with plain HTTP and requests signed by the official SDK
- * (cos-nodejs-sdk-v5), never by this package's signer.
+ * The emulator itself, spoken to with http (COS) and https (CI) and requests signed by the
+ * official SDK (cos-nodejs-sdk-v5), never by this package's signer.
  */
 import { spawn } from 'child_process';
 import { createServer, request as httpRequest, type Server } from 'http';
 import type { AddressInfo } from 'net';
 import { join } from 'path';
 
-import { startEmulator, type Emulator } from '../../emulator';
+import { EMULATOR_CA_PATH, startEmulator, type Emulator } from '../../emulator';
+import { textPng } from '../helpers/images';
 
 import { errorCode, send, until, xml, type Reply } from './client';
 
@@ -50,6 +51,25 @@ describe('signature checks', () => {
 		expect(Math.abs(Date.parse(String(reply.headers.date)) - (Date.now() - 3600_000))).toBeLessThan(5000);
 	});
 
+	it('answers with the CI table’s codes on the CI host (errors/error-codes.json), the COS cause first in Message', async () => {
+		const list = (options = {}) => send(emulator, 'ci', 'GET', 'jobs', { query: { tag: 'ImageOCR' }, ...options });
+		const cases: Array<[object, number, string, RegExp]> = [
+			[{ secretKey: 'wrong' }, 403, 'AccessDenied', /^SignatureDoesNotMatch: /],
+			[{ secretId: 'AKIDunknown' }, 401, 'SecretidNotExist', /does not exist/],
+			[{ keyTime: '1600000000;1600000900' }, 401, 'SignatureExpired', /Request has expired/],
+		];
+		for (const [options, status, code, message] of cases) {
+			const reply = await list(options);
+			expect([reply.status, errorCode(reply)]).toEqual([status, code]);
+			expect(xml(reply, 'Error').Message).toMatch(message);
+			expect(xml(reply, 'Error').Resource).toBeUndefined();
+			expect(xml(reply, 'Error').StringToSign).toBeUndefined();
+		}
+		emulator.setFaults({ clockOffsetSeconds: -3600 });
+		const skewed = await list();
+		expect([skewed.status, errorCode(skewed), xml(skewed, 'Error').Message]).toEqual([403, 'AccessDenied', expect.stringMatching(/^RequestTimeTooSkewed: /)]);
+	});
+
 	it('refuses a request without Authorization', async () => {
 		const reply = await new Promise<Reply>((resolve) =>
 			httpRequest(`${emulator.cosUrl}/a.txt`, (res) => {
@@ -60,6 +80,8 @@ describe('signature checks', () => {
 		);
 		expect(reply.status).toBe(403);
 		expect(errorCode(reply)).toBe('AccessDenied');
+		const ci = await send(emulator, 'ci', 'GET', 'jobs', { query: { tag: 'ImageOCR' }, unsignedHeaders: { authorization: 'q-sign-algorithm=sha1' } });
+		expect([ci.status, errorCode(ci)]).toEqual([401, 'InvalidAuthorization']);
 	});
 });
 
@@ -95,13 +117,14 @@ describe('objects and sync OCR', () => {
 		expect([missing.status, errorCode(missing)]).toEqual([404, 'NoSuchKey']);
 	});
 
-	it('answers the sync OCR request in the seed’s shape', async () => {
-		emulator.objects.set('n.txt', Buffer.from('Hello\nGoodbye'));
-		const reply = await send(emulator, 'cos', 'GET', 'n.txt', { query: { 'ci-process': 'OCR', type: 'general', isword: 'true' } });
+	it('answers the sync OCR request with the lines of the image (shapes: test/conformance/structure.test.ts)', async () => {
+		emulator.objects.set('n.png', textPng(['Hello', 'Goodbye']));
+		const reply = await send(emulator, 'cos', 'GET', 'n.png', { query: { 'ci-process': 'OCR', type: 'general', isword: 'true' } });
 		expect(reply.status).toBe(200);
-		for (const tag of ['<TextDetections>', '<DetectedText>Hello</DetectedText>', '<Polygon>', '<ItemPolygon>', '<Words>', '<WordCoordinate>', '<Language>', '<Angel>', '<PdfPageSize>0</PdfPageSize>', '<RequestId>']) {
-			expect(reply.text).toContain(tag);
-		}
+		const response = xml(reply);
+		expect(response.TextDetections.map((line: { DetectedText: string }) => line.DetectedText)).toEqual(['Hello', 'Goodbye']);
+		expect(response.TextDetections[1].Words.map((word: { Character: string }) => word.Character).join('')).toBe('Goodbye');
+		expect(response.RequestId).toBe(reply.headers['x-cos-request-id']);
 	});
 
 	it.each([
@@ -109,9 +132,10 @@ describe('objects and sync OCR', () => {
 		[{ 'language-type': 'xx' }, /language-type .{0,6}xx/],
 		[{ isword: 'yes' }, /isword must be true or false/],
 		[{ 'pdf-pagenumber': '0' }, /pdf-pagenumber must be a whole number/],
+		[{ colour: 'red' }, /colour is not a parameter of ci-process=OCR/],
 	])('refuses bad parameters %j with InvalidArgument', async (query, message) => {
-		emulator.objects.set('n.txt', Buffer.from('x'));
-		const reply = await send(emulator, 'cos', 'GET', 'n.txt', { query: { 'ci-process': 'OCR', ...query } });
+		emulator.objects.set('n.png', textPng('x'));
+		const reply = await send(emulator, 'cos', 'GET', 'n.png', { query: { 'ci-process': 'OCR', ...query } });
 		expect([reply.status, errorCode(reply)]).toEqual([400, 'InvalidArgument']);
 		expect(reply.text).toMatch(message);
 	});
@@ -184,15 +208,16 @@ describe('jobs and callbacks', () => {
 	const submit = (body: string) => send(emulator, 'ci', 'POST', 'jobs', { body, headers: { 'content-type': 'application/xml' } });
 
 	it('runs a job from Submitted to Success and posts a JSON callback with string values', async () => {
-		emulator.objects.set('in.txt', Buffer.from('job text'));
+		emulator.objects.set('in.png', textPng('job text'));
 		bodies.length = 0;
-		const reply = await submit(`<Request><Tag>ImageOCR</Tag><Input><Object>in.txt</Object></Input><Operation><ImageOCR><Type>general</Type></ImageOCR></Operation><CallBack>${hook}</CallBack><CallBackFormat>JSON</CallBackFormat></Request>`);
+		const reply = await submit(`<Request><Tag>ImageOCR</Tag><Input><Object>in.png</Object></Input><Operation><ImageOCR><Type>general</Type></ImageOCR></Operation><CallBack>${hook}</CallBack><CallBackFormat>JSON</CallBackFormat></Request>`);
 		expect(xml(reply).JobsDetail[0].State).toBe('Submitted');
+		expect(xml(reply).RequestId).toBeUndefined();
 		const jobId = String(xml(reply).JobsDetail[0].JobId);
 		await until(() => bodies.length > 0);
 		const callback = JSON.parse(bodies[0]);
-		expect(callback).toMatchObject({ EventName: 'TaskFinish', JobsDetail: { JobId: jobId, State: 'Success' } });
-		expect(callback.JobsDetail.Operation.Detection.TextDetections[0]).toMatchObject({ DetectedText: 'job text', Confidence: '99' });
+		expect(callback).toMatchObject({ EventName: 'TaskFinish', JobsDetail: [{ JobId: jobId, State: 'Success' }] });
+		expect(callback.JobsDetail[0].Operation.Detection.TextDetections).toMatchObject({ DetectedText: 'job text', Confidence: '99' });
 		const described = await send(emulator, 'ci', 'GET', `jobs/${jobId},anunknownid`);
 		expect(xml(described).JobsDetail.map((job: { State: string }) => job.State)).toEqual(['Success']);
 		expect(xml(described).NonExistJobIds).toEqual(['anunknownid']);
@@ -203,7 +228,7 @@ describe('jobs and callbacks', () => {
 		const jobId = String(xml(reply).JobsDetail[0].JobId);
 		await until(() => emulator.jobs.byId.get(jobId)?.state === 'Failed');
 		const described = await send(emulator, 'ci', 'GET', `jobs/${jobId}`);
-		expect(xml(described).JobsDetail[0]).toMatchObject({ State: 'Failed', Code: 'NoSuchKey' });
+		expect(xml(described).JobsDetail[0]).toMatchObject({ State: 'Failed', Code: 'ResourceNotFound' });
 	});
 
 	it.each([
@@ -216,15 +241,19 @@ describe('jobs and callbacks', () => {
 		const reply = await submit(body);
 		expect(reply.status).toBe(400);
 		expect(reply.text).toMatch(message);
+		// The CI table's codes: InvalidContent for a body that is not XML, InvalidArgument otherwise.
+		expect(errorCode(reply)).toBe(/DOCTYPE|not well-formed/.test(xml(reply, 'Error').Message) ? 'InvalidContent' : 'InvalidArgument');
 		expect(emulator.stats.jobsSubmitted).toBe(0);
 	});
 });
 
 describe('command line', () => {
-	it('prints ready once both ports listen, and stops on SIGTERM', async () => {
-		const child = spawn(process.execPath, [join(__dirname, '../../node_modules/tsx/dist/cli.mjs'), join(__dirname, '../../emulator/cli.ts'), '--cos-port', '0', '--ci-port', '0', '--engine', 'text'], {
+	it('prints ready once both ports listen, names the CA to trust, and stops on SIGTERM', async () => {
+		const child = spawn(process.execPath, [join(__dirname, '../../node_modules/tsx/dist/cli.mjs'), join(__dirname, '../../emulator/cli.ts'), '--cos-port', '0', '--ci-port', '0', '--engine', 'text', '--last-page', 'empty'], {
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
+		let stderr = '';
+		child.stderr.on('data', (chunk) => (stderr += chunk));
 		const output = await new Promise<string>((resolve, reject) => {
 			let text = '';
 			child.stdout.on('data', (chunk) => {
@@ -234,6 +263,8 @@ describe('command line', () => {
 			child.on('exit', (exitCode) => reject(new Error(`exited with ${exitCode}`)));
 		});
 		expect(output).toBe('ready\n');
+		expect(stderr).toMatch(/CI https:\/\/127\.0\.0\.1:\d+/);
+		expect(stderr).toContain(`NODE_EXTRA_CA_CERTS=${EMULATOR_CA_PATH}`);
 		const exitCode = await new Promise((resolve) => {
 			child.removeAllListeners('exit');
 			child.on('exit', resolve);
