@@ -103,6 +103,15 @@ export class TencentCloudInfiniteApi implements ICredentialType {
 			{
 				type: 'responseCode',
 				properties: {
+					// The CI host answers an unknown SecretId or a missing signature with 401 (SecretidNotExist, MissingAuthorization).
+					value: 401,
+					message:
+						'Not authorized (401): the SecretId is not known to the service, or the request reached it unsigned; check the SecretId and the CI endpoint',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
 					value: 403,
 					message:
 						'Access denied (403): check SecretId and SecretKey, that this computer’s clock is right, and that the bucket and region belong to these keys',
@@ -113,6 +122,13 @@ export class TencentCloudInfiniteApi implements ICredentialType {
 				properties: {
 					value: 404,
 					message: 'Not found (404): check the bucket, the region and the CI endpoint, and that Cloud Infinite is bound to the bucket',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 301,
+					message: 'Redirected (301): the CI host answers only https; use https:// in the CI Endpoint, or leave it empty',
 				},
 			},
 		],

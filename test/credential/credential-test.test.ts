@@ -19,7 +19,7 @@ describe('credential test', () => {
 
 	it('fails with a clear message when the SecretId is unknown', async () => {
 		const result = await testCredential('tencentCloudInfiniteApi', credential({ secretId: 'AKIDunknown' }));
-		expect(result).toMatchObject({ status: 'Error', message: expect.stringMatching(/Access denied \(403\)/) });
+		expect(result).toMatchObject({ status: 'Error', message: expect.stringMatching(/^Not authorized \(401\): the SecretId is not known/) });
 	});
 
 	it('names the field when the bucket is malformed, before any request', async () => {

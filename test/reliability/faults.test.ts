@@ -71,7 +71,7 @@ describe('lasting faults end in a clear error after the retry budget', () => {
 	it('connection resets on every PUT: three attempts, then a network error naming the reset', async () => {
 		emulator().setFaults({ resetCount: 100, match: { method: 'PUT' } });
 		const result = await run(recognizeBinary, [binaryItem]);
-		expect(result.error?.message).toMatch(/^Could not reach Tencent Cloud Infinite at http:\/\/127\.0\.0\.1:\d+ after 3 attempts: the connection was reset$/);
+		expect(result.error?.message).toMatch(/^Could not reach Tencent Cloud Infinite at https?:\/\/127\.0\.0\.1:\d+ after 3 attempts: the connection was reset$/);
 		expect(statuses('PUT')).toEqual([-1, -1, -1]);
 		expect(statuses('GET')).toEqual([]);
 	});
@@ -89,7 +89,7 @@ describe('a POST that may have been handled is never sent twice', () => {
 	it('a reset after POST /jobs was handled: one job, and an error saying to check before repeating', async () => {
 		emulator().setFaults({ resetCount: 1, resetMode: 'after', match: { service: 'ci', method: 'POST', path: '/jobs' } });
 		const result = await run({ resource: 'job', operation: 'submitOcrJob', source: 'object', objectKey: 'scan.png' });
-		expect(result.error?.message).toMatch(/^Could not reach Tencent Cloud Infinite at http:\/\/127\.0\.0\.1:\d+: the connection was reset$/);
+		expect(result.error?.message).toMatch(/^Could not reach Tencent Cloud Infinite at https?:\/\/127\.0\.0\.1:\d+: the connection was reset$/);
 		expect(result.error?.description).toMatch(/not sent again.*Job › Get Many/s);
 		expect(emulator().stats.jobsSubmitted).toBe(1);
 		expect(statuses('POST', '/jobs')).toEqual([-1]);
@@ -105,7 +105,7 @@ describe('a POST that may have been handled is never sent twice', () => {
 	it('a reset after POST /template was handled: one template', async () => {
 		emulator().setFaults({ resetCount: 1, resetMode: 'after', match: { service: 'ci', method: 'POST', path: '/template' } });
 		const result = await run({ resource: 'template', operation: 'create', name: 'once' });
-		expect(result.error?.message).toMatch(/^Could not reach Tencent Cloud Infinite at http:\/\/127\.0\.0\.1:\d+: the connection was reset$/);
+		expect(result.error?.message).toMatch(/^Could not reach Tencent Cloud Infinite at https?:\/\/127\.0\.0\.1:\d+: the connection was reset$/);
 		expect(emulator().stats.templatesCreated).toBe(1);
 		expect(statuses('POST', '/template')).toEqual([-1]);
 	});
@@ -115,7 +115,7 @@ describe('time', () => {
 	it('a slow server meets the Request Timeout option: a clear error naming it, no long wait', async () => {
 		emulator().setFaults({ latencyMs: 4000, match: { method: 'GET' } });
 		const result = await run(recognize('scan.png', { requestTimeout: 1 }));
-		expect(result.error?.message).toMatch(/^Could not reach Tencent Cloud Infinite at http:\/\/127\.0\.0\.1:\d+: no answer within 1 s \(Request Timeout option\)$/);
+		expect(result.error?.message).toMatch(/^Could not reach Tencent Cloud Infinite at https?:\/\/127\.0\.0\.1:\d+: no answer within 1 s \(Request Timeout option\)$/);
 		// A stalled request is not sent again: that would only multiply the wait. (Status 0: the client left.)
 		expect(statuses('GET')).toEqual([0]);
 	});

@@ -7,6 +7,7 @@
 import { XMLBuilder } from 'fast-xml-parser';
 
 import { send, xml } from '../emulator/client';
+import { textPng } from '../helpers/images';
 import { startTriggerServer, type TriggerServer } from '../helpers/webhook';
 import { leaksIn, useSecretEmulator } from './scanned';
 
@@ -24,11 +25,14 @@ afterEach(async () => await trigger.close());
 afterAll(() => expect({ leaks: leaksIn(answers) }).toEqual({ leaks: [] }));
 
 async function finishedJob(): Promise<string> {
-	emulator().objects.set('doc.txt', Buffer.from('genuine'));
-	const body = new XMLBuilder({}).build({ Request: { Tag: 'ImageOCR', Input: { Object: 'doc.txt' }, Operation: { ImageOCR: { Type: 'general' } } } }) as string;
+	emulator().objects.set('doc.png', textPng('genuine'));
+	const body = new XMLBuilder({}).build({ Request: { Tag: 'ImageOCR', Input: { Object: 'doc.png' }, Operation: { ImageOCR: { Type: 'general' } } } }) as string;
 	const reply = await send(emulator(), 'ci', 'POST', 'jobs', { body, unsignedHeaders: { 'x-ci-security-token': String(credential().sessionToken) } });
 	const jobId = String(xml(reply).JobsDetail[0].JobId);
-	while (emulator().jobs.byId.get(jobId)?.state !== 'Success') await new Promise((resolve) => setTimeout(resolve, 10));
+	for (let wait = 0; emulator().jobs.byId.get(jobId)?.state !== 'Success'; wait++) {
+		if (wait > 500) throw new Error(`job ${jobId} did not succeed: ${JSON.stringify(emulator().jobs.byId.get(jobId)?.detail)}`);
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
 	return jobId;
 }
 

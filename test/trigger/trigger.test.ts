@@ -98,9 +98,14 @@ describe('accepted callbacks', () => {
 	it('accepts JobsDetail as an object or as an array, one item per job', async () => {
 		const first = await finishedJob('one');
 		const second = await finishedJob('two');
-		const asArray = JSON.stringify({ EventName: 'TaskFinish', JobsDetail: [JSON.parse(asJson(first)).JobsDetail, JSON.parse(asJson(second)).JobsDetail] });
+		const third = await finishedJob('three');
+		const entry = (job: Job) => (JSON.parse(asJson(job)) as { JobsDetail: unknown[] }).JobsDetail[0];
+		const asArray = JSON.stringify({ EventName: 'TaskFinish', JobsDetail: [entry(first), entry(second)] });
+		const asObject = JSON.stringify({ EventName: 'TaskFinish', JobsDetail: entry(third) });
 		expect((await post(trigger, asArray, 'application/json')).status).toBe(200);
 		expect(trigger.executions[0].map((item) => item.json.text)).toEqual(['one', 'two']);
+		expect((await post(trigger, asObject, 'application/json')).status).toBe(200);
+		expect(trigger.executions[1].map((item) => item.json.text)).toEqual(['three']);
 	});
 
 	it('gives the whole normalized callback with Simplify off', async () => {
