@@ -178,6 +178,8 @@ async function bundleDependencies({ root = ROOT, distDir = path.join(root, 'dist
 			// tsc's map of this file is read and carried through: stack traces still point at the .ts source.
 			sourcemap: true,
 			sourcesContent: false,
+			// Paths as installed (node_modules/...), also when node_modules is a link (the release test's checkout).
+			preserveSymlinks: true,
 			banner: { js: banner(packages, root) },
 			legalComments: 'eof',
 			metafile: true,
