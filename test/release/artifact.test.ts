@@ -81,7 +81,8 @@ describe('the tarball', () => {
 			else if (/^nodes\/.*\.(png|svg|json)$|^credentials\/.*\.(png|svg)$/.test(file)) expected.push(`dist/${file}`);
 		}
 		expect(artifact.files).toEqual(expected.sort());
-		expect(artifact.files.filter((file) => /(^|\/)(test|tests|emulator|fixtures|bench|demo|examples|scripts)\//.test(file) || /(?<!\.d)\.ts$/.test(file))).toEqual([]);
+		const unwanted = (file: string) => /(^|\/)(test|tests|__tests__|emulator|fixtures|bench|demo|examples|scripts)\//.test(file) || /\.(test|spec)\.|(?<!\.d)\.ts$/.test(file);
+		expect(artifact.files.filter(unwanted)).toEqual([]);
 	});
 
 	it('has source maps of the published sources only (and of the bundled library)', () => {
