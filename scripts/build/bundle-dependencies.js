@@ -109,11 +109,10 @@ function packageClosure(name, fromDir) {
 function banner(bundled, root) {
 	const notices = bundled.flatMap((name) => packageClosure(name, root).map(licenceNotice));
 	const unique = [...new Map(notices.map((notice) => [notice.id, notice])).values()];
-	const [main, ...embedded] = unique;
 	const lines = [
 		`This file includes third-party code, bundled at build time (n8n installs community packages`,
-		`without dependencies): ${bundled.join(', ')}.`,
-		...(embedded.length ? [`${main.id} ships a prebuilt bundle of its dependencies; their notices follow its own.`] : []),
+		`without dependencies): ${bundled.join(', ')}. The licence notices of each, and of the packages`,
+		`each depends on (a prebuilt build such as fast-xml-parser's lib/fxp.cjs embeds their code):`,
 		'',
 		...unique.flatMap((notice) => [`---- ${notice.id} (${notice.license}) ----`, ...notice.text.split(/\r?\n/), '']),
 	];

@@ -20,10 +20,11 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import { ESLint } from 'eslint';
-import glob from 'fast-glob';
 
 const require = createRequire(import.meta.url);
 const scannerFile = require.resolve('@n8n/scan-community-package/scanner/scanner.mjs');
+// The scanner's own file finder, as it globs.
+const glob = createRequire(scannerFile)('fast-glob');
 // The scanner makes a temporary folder when it is loaded (for downloads) and leaves it unless told.
 createRequire(scannerFile)('tmp').setGracefulCleanup();
 const { analyzePackage, buildScanConfig, SOURCE_FILE_PATTERNS } = await import(scannerFile);
