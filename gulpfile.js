@@ -1,4 +1,11 @@
+const { rmSync } = require('fs');
 const { src, dest } = require('gulp');
+
+/** Empties dist/ before a build, so that files of removed sources never reach the published package. */
+function clean(done) {
+	rmSync('dist', { recursive: true, force: true });
+	done();
+}
 
 /** Copies node and credential icons and codex files next to the compiled JavaScript in dist/. */
 function buildAssets() {
@@ -8,4 +15,5 @@ function buildAssets() {
 	}).pipe(dest('dist'));
 }
 
+exports.clean = clean;
 exports['build:assets'] = buildAssets;

@@ -1,5 +1,3 @@
-import type { Readable } from 'stream';
-
 import {
 	NodeOperationError,
 	sleep,
@@ -15,6 +13,9 @@ import { rememberServerDate } from './clock';
 import { ciApiError, networkError, operationError, type CiErrorDetails, type InputRef } from './errors';
 import { buildXml, parseXml, XmlFormatError } from './xml';
 import { buildUrl, type Query } from './url';
+
+/** The stream n8n's binary helpers give (n8n's scanner allows no import of `stream`, not even of a type). */
+type Readable = Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>>;
 
 /** What every context that sends requests (execute, load options, webhooks) offers. */
 export type CiContext = Pick<IExecuteFunctions, 'getNode' | 'getCredentials'> & {

@@ -134,6 +134,8 @@ export interface HomeOptions {
 	keep?: boolean;
 	/** The port n8n should listen on when it is free (default: any free port). */
 	port?: number;
+	/** Copy the built package into the user folder (default true); false leaves installing to n8n's Community Nodes installer. */
+	installPackage?: boolean;
 }
 
 /** Quiet, offline, loopback-only settings for every n8n process (see N8N-RUNTIME.md). */
@@ -183,6 +185,7 @@ export class N8nHome {
 	private readonly extraEnv: Record<string, string>;
 	private readonly keep: boolean;
 	private readonly preferredPort: number;
+	private readonly withPackage: boolean;
 	private readonly untrack: () => void;
 	private servers = new Set<N8nServer>();
 	private commands = new Set<ChildProcess>();
@@ -195,6 +198,7 @@ export class N8nHome {
 		this.extraEnv = options.env ?? {};
 		this.keep = options.keep ?? false;
 		this.preferredPort = options.port ?? 0;
+		this.withPackage = options.installPackage ?? true;
 		this.untrack = track({ kind: 'dir', path: this.dir, what: 'n8n user folder' });
 	}
 
@@ -206,7 +210,7 @@ export class N8nHome {
 		// n8n reads its encryption key from here and must find the same one in N8N_ENCRYPTION_KEY.
 		mkdirSync(path.join(home.dir, '.n8n'), { recursive: true });
 		writeFileSync(path.join(home.dir, '.n8n', 'config'), JSON.stringify({ encryptionKey: home.encryptionKey }, null, '\t'), { mode: 0o600 });
-		installPackage(home.packageDir);
+		if (home.withPackage) installPackage(home.packageDir);
 		home.port = await freePort(home.preferredPort);
 		home.brokerPort = await freePort();
 		return home;
@@ -217,8 +221,9 @@ export class N8nHome {
 	}
 
 	env(): NodeJS.ProcessEnv {
-		// Not what jest or a parent n8n set for themselves (NODE_ENV=test makes n8n refuse to load nodes).
-		const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(NODE_ENV|JEST_.*|N8N_.*|DB_.*|NODE_OPTIONS)$/.test(name)));
+		// Not what jest, npm (npm_* of `npm test`: n8n's installer runs npm) or a parent n8n set for
+		// themselves (NODE_ENV=test makes n8n refuse to load nodes).
+		const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(NODE_ENV|JEST_.*|N8N_.*|DB_.*|NODE_OPTIONS|npm_.*|INIT_CWD)$/i.test(name)));
 		return {
 			...inherited,
 			NODE_ENV: 'production',
@@ -335,8 +340,12 @@ export class N8nHome {
 	}
 
 	/** Starts `n8n start` (editor, REST API, webhooks) and waits until it is ready. */
-	async start({ readyTimeoutMs = 120_000, onOutput }: { readyTimeoutMs?: number; onOutput?: (chunk: string) => void } = {}): Promise<N8nServer> {
-		const server = new N8nServer(this, readyTimeoutMs, onOutput);
+	async start({
+		readyTimeoutMs = 120_000,
+		onOutput,
+		env,
+	}: { readyTimeoutMs?: number; onOutput?: (chunk: string) => void; /** Settings for this run only, over the home's. */ env?: Record<string, string> } = {}): Promise<N8nServer> {
+		const server = new N8nServer(this, readyTimeoutMs, onOutput, env);
 		this.servers.add(server);
 		await server.started;
 		return server;
@@ -404,11 +413,12 @@ export class N8nServer {
 		readonly home: N8nHome,
 		readyTimeoutMs: number,
 		onOutput?: (chunk: string) => void,
+		env: Record<string, string> = {},
 	) {
 		this.url = home.url;
 		this.process = spawn(home.install.nodeBin, [home.install.n8nBin, 'start'], {
 			cwd: home.dir,
-			env: home.env(),
+			env: { ...home.env(), ...env },
 			detached: true,
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
@@ -463,6 +473,20 @@ export class N8nServer {
 			body: JSON.stringify(owner),
 		});
 		if (!response.ok) throw new Error(`owner setup failed: ${response.status} ${await response.text()}`);
+		this.cookie = response.headers
+			.getSetCookie()
+			.map((cookie) => cookie.split(';')[0])
+			.join('; ');
+	}
+
+	/** Signs in as the owner (after a restart: the owner exists) and keeps the session cookie for `rest()`. */
+	async login(owner: Owner = DEFAULT_OWNER): Promise<void> {
+		const response = await fetch(`${this.url}/rest/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'browser-id': BROWSER_ID },
+			body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
+		});
+		if (!response.ok) throw new Error(`login failed: ${response.status} ${await response.text()}`);
 		this.cookie = response.headers
 			.getSetCookie()
 			.map((cookie) => cookie.split(';')[0])
