@@ -1,3 +1,7 @@
+// The emulator's CI port speaks https with a test-only certificate (emulator/tls/): jest's workers,
+// started after this file is read, trust it (npm test also sets it for the main process).
+process.env.NODE_EXTRA_CA_CERTS ||= require('path').join(__dirname, 'emulator/tls/ca.pem');
+
 /** @type {import('jest').Config} */
 const common = {
 	testEnvironment: 'node',

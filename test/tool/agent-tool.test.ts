@@ -45,7 +45,7 @@ const operations = regular.properties
 
 describe('the tool description', () => {
 	it('is set for every operation of the tool, one of its own, and is not a parameter of the regular node', () => {
-		expect(operations).toHaveLength(10);
+		expect(operations).toHaveLength(12);
 		const descriptions = operations.map((parameters) => {
 			expect(nodeOf(regular, parameters).parameters).not.toHaveProperty('toolDescription');
 			const parametersOfTool = nodeOf(tool, parameters).parameters;

@@ -19,6 +19,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
+import { EMULATOR_CA_PATH } from '../../../emulator/tls';
 import { ensureN8n, REPO_ROOT, type N8nInstall } from './install';
 import { track } from './registry';
 
@@ -235,6 +236,8 @@ export class N8nHome {
 			N8N_WEBHOOK_URL: `${this.url}/`,
 			N8N_EDITOR_BASE_URL: `${this.url}/`,
 			N8N_RESTRICT_FILE_ACCESS_TO: this.filesDir,
+			// The emulator's CI port speaks https with a test-only certificate (emulator/tls/).
+			NODE_EXTRA_CA_CERTS: EMULATOR_CA_PATH,
 			...this.extraEnv,
 		};
 	}

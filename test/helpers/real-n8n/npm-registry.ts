@@ -21,6 +21,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
+import { EMULATOR_CA_PATH } from '../../../emulator/tls';
 import { cleanNpmEnv } from '../release';
 import { ensureN8n, REPO_ROOT } from './install';
 import { freePort, stopProcess } from './instance';
@@ -231,13 +232,20 @@ export class RegistryProxy {
 	 * The environment that sends an n8n (and the npm it runs) through this proxy: HTTPS only (n8n's
 	 * loopback traffic stays direct), the CA trusted by Node and by npm, npm's cache in `npmCache`.
 	 */
+	private trustedFile(): string {
+		const file = path.join(this.dir, 'trusted.pem');
+		writeFileSync(file, `${readFileSync(this.caFile, 'utf8')}\n${readFileSync(EMULATOR_CA_PATH, 'utf8')}`);
+		return file;
+	}
+
 	env(npmCache: string): Record<string, string> {
 		return {
 			HTTPS_PROXY: this.url,
 			https_proxy: this.url,
 			NO_PROXY: 'localhost,127.0.0.1,::1',
 			no_proxy: 'localhost,127.0.0.1,::1',
-			NODE_EXTRA_CA_CERTS: this.caFile,
+			// Node reads one extra CA file: this proxy's CA and the emulator's (for the workflows the test runs).
+			NODE_EXTRA_CA_CERTS: this.trustedFile(),
 			npm_config_cafile: this.caFile,
 			npm_config_https_proxy: this.url,
 			npm_config_noproxy: 'localhost,127.0.0.1,::1',
