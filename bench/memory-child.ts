@@ -9,6 +9,7 @@ import path from 'path';
 
 import type { IBinaryData, ICredentialDataDecryptedObject } from 'n8n-workflow';
 
+import { textPng } from '../test/helpers/images';
 import { getRuntime } from '../test/helpers/n8n-runtime/runtime';
 import { runNode } from './lib/package';
 
@@ -21,7 +22,7 @@ const gc = (globalThis as { gc?: () => void }).gc;
 
 async function store(file: string): Promise<IBinaryData> {
 	const { binaryDataService } = await getRuntime();
-	const metadata = { data: '', fileName: path.basename(file), mimeType: 'text/plain' } as IBinaryData;
+	const metadata = { data: '', fileName: path.basename(file), mimeType: 'image/png' } as IBinaryData;
 	return await binaryDataService.store({ type: 'execution', workflowId: 'test-workflow', executionId: `bench-${Date.now()}` }, createReadStream(file), metadata);
 }
 
@@ -40,8 +41,8 @@ async function settle(): Promise<void> {
 async function measure({ file, credential }: Task): Promise<unknown> {
 	if (!gc) throw new Error('run with --expose-gc');
 	// Warm-up on a small file: n8n, the package and the HTTP stack loaded.
-	const small = path.join(path.dirname(file), 'small.txt');
-	writeFileSync(small, 'Warm-up scan\n');
+	const small = path.join(path.dirname(file), 'small.png');
+	writeFileSync(small, textPng('Warm-up scan'));
 	await recognize(await store(small), credential);
 
 	const binary = await store(file);

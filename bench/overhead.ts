@@ -16,7 +16,7 @@ const COS = require('cos-nodejs-sdk-v5') as new (options: Record<string, unknown
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const sdkUtil = require('cos-nodejs-sdk-v5/sdk/util') as { xml2json(xml: string): unknown };
 
-const KEY = 'bench/invoice-400k.txt';
+const KEY = 'bench/invoice-400k.png';
 const REQUESTS_PER_ROUND = 10;
 const ROUNDS = 11;
 const QUERY = { 'ci-process': 'OCR', type: 'general', 'language-type': 'zh', isword: 'true' };
@@ -24,7 +24,7 @@ const QUERY = { 'ci-process': 'OCR', type: 'general', 'language-type': 'zh', isw
 export async function overhead(emulator: RemoteEmulator, quick = false): Promise<Figure[]> {
 	const rounds = quick ? 1 : ROUNDS;
 	const lines = linesForResponseBytes(400_000);
-	await emulator.putText(KEY, ocrText(lines));
+	await emulator.putPng(KEY, ocrText(lines).split('\n'));
 	await emulator.setFaults({});
 	const credential = emulator.credential();
 	const { options } = emulator;

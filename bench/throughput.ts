@@ -12,7 +12,7 @@ const LATENCY_MS = 100;
 const GOAL_AT_10 = 1.15;
 
 export async function throughput(emulator: RemoteEmulator, quick = false): Promise<Figure[]> {
-	await emulator.putText('bench/receipt.txt', 'Receipt 42\nTotal 99.50 EUR');
+	await emulator.putPng('bench/receipt.png', ['Receipt 42', 'Total 99.50 EUR']);
 	const credential = emulator.credential();
 	const items = Array.from({ length: ITEMS }, (_, index) => ({ json: { index } }));
 	const cpuPerItem: number[] = [];
@@ -20,7 +20,7 @@ export async function throughput(emulator: RemoteEmulator, quick = false): Promi
 		const cpuStart = cpuMs();
 		const start = process.hrtime.bigint();
 		const output = await runNode(
-			{ resource: 'ocr', operation: 'recognizeText', source: 'object', objectKey: 'bench/receipt.txt', options: { itemsAtOnce } },
+			{ resource: 'ocr', operation: 'recognizeText', source: 'object', objectKey: 'bench/receipt.png', options: { itemsAtOnce } },
 			credential,
 			items,
 		);

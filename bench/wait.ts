@@ -8,6 +8,7 @@
  */
 import { startEmulator } from '../emulator';
 import { emulatorCredential } from '../test/helpers/emulator-setup';
+import { textPng } from '../test/helpers/images';
 import { median, figure, type Figure } from './lib/figures';
 import { distModule, runNode } from './lib/package';
 import { VirtualClock } from './lib/virtual-clock';
@@ -41,10 +42,10 @@ async function measure(jobSeconds: number): Promise<{ polls: number; minGapMs: n
 	const real = { ...jobClock };
 	Object.assign(jobClock, { now: clock.now, sleep: clock.sleep });
 	try {
-		emulator.objects.set('bench/scan.txt', Buffer.from('Delivery note 7\nTotal 12.00 EUR'));
+		emulator.objects.set('bench/scan.png', textPng(['Delivery note 7', 'Total 12.00 EUR']));
 		const start = clock.now();
 		const [item] = await runNode(
-			{ resource: 'job', operation: 'submitOcrJob', source: 'object', objectKey: 'bench/scan.txt', waitForCompletion: true, options: { pollInterval: INTERVAL_S, timeout: 3600 } },
+			{ resource: 'job', operation: 'submitOcrJob', source: 'object', objectKey: 'bench/scan.png', waitForCompletion: true, options: { pollInterval: INTERVAL_S, timeout: 3600 } },
 			emulatorCredential(emulator),
 			[{ json: {} }],
 		);

@@ -9,7 +9,6 @@ import { textPng } from '../../test/helpers/images';
 export type Command =
 	| { op: 'start'; options: EmulatorOptions }
 	| { op: 'setFaults'; faults: Faults }
-	| { op: 'putText'; key: string; text: string }
 	| { op: 'putPdf'; key: string; pages: string[][] }
 	| { op: 'putPng'; key: string; lines: string[] }
 	| { op: 'reset' }
@@ -30,9 +29,6 @@ async function handle(command: Command): Promise<unknown> {
 			return { cosUrl: emulator.cosUrl, ciUrl: emulator.ciUrl, options: emulator.options };
 		case 'setFaults':
 			running().setFaults(command.faults);
-			return null;
-		case 'putText':
-			running().objects.set(command.key, Buffer.from(command.text));
 			return null;
 		case 'putPdf':
 			running().objects.set(command.key, makePdf(command.pages));

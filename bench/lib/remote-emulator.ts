@@ -76,9 +76,6 @@ export class RemoteEmulator {
 		await this.send({ op: 'setFaults', faults });
 	}
 
-	async putText(key: string, text: string): Promise<void> {
-		await this.send({ op: 'putText', key, text });
-	}
 
 	async putPdf(key: string, pages: string[][]): Promise<void> {
 		await this.send({ op: 'putPdf', key, pages });

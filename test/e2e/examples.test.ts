@@ -46,7 +46,8 @@ function extraWorkflows(): Array<Record<string, unknown>> {
 }
 
 beforeAll(async () => {
-	emulator = await startEmulator({ jobDelayMs: 300 });
+	// Long enough for submit-and-cancel-job to cancel its job before it starts (half-way it runs).
+	emulator = await startEmulator({ jobDelayMs: 2000 });
 	seedEmulator(emulator);
 	samples = await startSampleServer();
 	home = await N8nHome.create({ name: 'examples' });

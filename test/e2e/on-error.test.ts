@@ -131,6 +131,10 @@ const missingKey = (key: string): Row['expect'] => ({
 	},
 });
 
+/** An unknown template: no Tencent source documents the answer, so the emulator says so (emulator/README.md). */
+const undocumentedTemplate = (about: string, id: string) =>
+	`Cloud Infinite error EmulatorUndocumented for ${about.startsWith('object') ? about : `template ${id}`}: The template ${id} does not exist (the emulator's answer: no Tencent source documents this case)`;
+
 const textOf = (lines: string[]) => (json: Json) => expect(json.text).toBe(lines.join('\n'));
 
 // ----- Emulator fixtures, made over HTTP with the official SDK's signature -----
@@ -462,7 +466,7 @@ const CASES: Case[] = [
 		],
 	},
 	{
-		title: 'Template › Update: a template that does not exist (ResourceNotFound), a name with a space',
+		title: 'Template › Update: a template that does not exist, a name with a space',
 		parameters: { resource: 'template', operation: 'update', templateId: idLocator('={{ $json.templateId }}'), name: '={{ $json.name }}' },
 		rows: async () => {
 			const [one, two] = [await createTemplate('e2e-update-one'), await createTemplate('e2e-update-two')];
@@ -473,8 +477,8 @@ const CASES: Case[] = [
 					input: { templateId: missing, name: 'e2e-renamed-missing' },
 					expect: {
 						error: {
-							message: `Cloud Infinite error ResourceNotFound for template ${missing}: The template ${missing} does not exist.`,
-							details: serviceDetails('ResourceNotFound', 400, HINT.ResourceNotFound, { templateId: missing }),
+							message: undocumentedTemplate('template', missing),
+							details: serviceDetails('EmulatorUndocumented', 501, undefined, { templateId: missing }),
 						},
 					},
 				},
@@ -483,14 +487,14 @@ const CASES: Case[] = [
 		},
 	},
 	{
-		title: 'Template › Delete: 4 IDs, 2 of them unknown (ResourceNotFound)',
+		title: 'Template › Delete: 4 IDs, 2 of them unknown',
 		parameters: { resource: 'template', operation: 'delete', templateId: idLocator('={{ $json.templateId }}') },
 		rows: async () => {
 			const [one, two] = [await createTemplate('e2e-delete-one'), await createTemplate('e2e-delete-two')];
 			const notFound = (id: string): Row['expect'] => ({
 				error: {
-					message: `Cloud Infinite error ResourceNotFound for template ${id}: The template ${id} does not exist.`,
-					details: serviceDetails('ResourceNotFound', 400, HINT.ResourceNotFound, { templateId: id }),
+					message: undocumentedTemplate('template', id),
+					details: serviceDetails('EmulatorUndocumented', 501, undefined, { templateId: id }),
 				},
 			});
 			const [missing1, missing2] = [unknownTemplate(), unknownTemplate()];
@@ -503,7 +507,7 @@ const CASES: Case[] = [
 		},
 	},
 	{
-		title: 'Job › Submit OCR Job: an unknown template (ResourceNotFound), a language an expression spells out',
+		title: 'Job › Submit OCR Job: an unknown template, a language an expression spells out',
 		parameters: {
 			resource: 'job',
 			operation: 'submitOcrJob',
@@ -523,8 +527,8 @@ const CASES: Case[] = [
 					input: { key: 'e2e/ocr/one.png', template: missing },
 					expect: {
 						error: {
-							message: `Cloud Infinite error ResourceNotFound for object "e2e/ocr/one.png": The template ${missing} does not exist.`,
-							details: serviceDetails('ResourceNotFound', 400, HINT.ResourceNotFound, { objectKey: 'e2e/ocr/one.png', templateId: missing }),
+							message: undocumentedTemplate('object "e2e/ocr/one.png"', missing),
+							details: serviceDetails('EmulatorUndocumented', 501, undefined, { objectKey: 'e2e/ocr/one.png', templateId: missing }),
 						},
 					},
 				},
@@ -549,7 +553,7 @@ const CASES: Case[] = [
 		title: 'Job › Submit Card Recognition Job: a card type that does not exist, an empty key',
 		parameters: { resource: 'job', operation: 'submitCardJob', source: 'object', objectKey: keyExpression, cardType: '={{ $json.card }}' },
 		rows: () => {
-			const submitted = (json: Json) => expect(json).toMatchObject({ jobId: expect.stringMatching(/^c\w{32}$/), state: 'Submitted', tag: 'ImageLicenseRec' });
+			const submitted = (json: Json) => expect(json).toMatchObject({ jobId: expect.stringMatching(/^a\w{32}$/), state: 'Submitted', tag: 'ImageLicenseRec' });
 			return [
 				{ input: { key: 'e2e/cards/id.png', card: 'IDCard' }, expect: { ok: submitted } },
 				{
@@ -615,11 +619,12 @@ const CASES: Case[] = [
 ];
 
 function failedJob(key: string, jobId = /^a\w{32}$/): Row['expect'] {
-	const message = `The input object ${key} does not exist.`;
+	// The job's own code (test/conformance/jobs/ocr-failed.xml): ResourceNotFound, which contains ENOTFOUND.
+	const message = `The input object ${key} does not exist (指定的输入资源不存在).`;
 	return {
 		error: {
-			message: new RegExp(`^Job [ac]\\w{32} failed: NoSuchKey ${escape(message)}$`),
-			details: { description: `State Failed, code NoSuchKey, message ${message}`, jobId: expect.stringMatching(jobId), objectKey: key },
+			message: new RegExp(`^Job a\\w{32} failed: ResourceNotFound ${escape(message)}$`),
+			details: { description: `State Failed, code ResourceNotFound, message ${message}`, jobId: expect.stringMatching(jobId), objectKey: key },
 		},
 	};
 }
@@ -772,10 +777,14 @@ describe.each(CASES)('$title', (testCase) => {
 describe('no service message is rewritten by n8n', () => {
 	// n8n-workflow NodeError.setDescriptiveErrorMessage replaces any message containing ENOTFOUND
 	// (case-insensitively: "ResourceNotFound" does) with "The connection cannot be established…".
-	const notFoundCases = CASES.filter((testCase) => /ResourceNotFound/.test(testCase.title));
+	// A job on a missing object fails with the code ResourceNotFound (test/conformance/jobs/ocr-failed.xml).
+	const notFoundCases = CASES.filter((testCase) => /a job on a missing object/.test(testCase.title));
 
-	it('keeps ResourceNotFound and the hint in the failed items and in the stopped execution’s error (Update, Delete, Submit OCR Job)', async () => {
-		expect(notFoundCases.map((testCase) => testCase.title.split(':')[0])).toEqual(['Template › Update', 'Template › Delete', 'Job › Submit OCR Job']);
+	it('keeps ResourceNotFound and its description in the failed items and in the stopped execution’s error (both submit operations, waiting)', async () => {
+		expect(notFoundCases.map((testCase) => testCase.title.split(':')[0])).toEqual([
+			'Job › Submit OCR Job with Wait for Completion',
+			'Job › Submit Card Recognition Job with Wait for Completion',
+		]);
 		const seen: string[] = [];
 		for (const testCase of notFoundCases) {
 			for (const onError of ON_ERROR) {
@@ -783,9 +792,9 @@ describe('no service message is rewritten by n8n', () => {
 				const main = execution.data.resultData.runData[CI][0].data?.main ?? [];
 				const errors = onError === 'stopWorkflow' ? [execution.data.resultData.error!] : main.flat().flatMap((item) => (item?.json.error ? [{ message: item.json.error, description: (item.json.details as Json).description }] : []));
 				for (const error of errors.filter((entry) => /ResourceNotFound/.test(String(entry.message)))) {
-					expect(error.message).toMatch(/^Cloud Infinite error ResourceNotFound for (template|object) .+ does not exist\.$/);
+					expect(error.message).toMatch(/^Job a\w{32} failed: ResourceNotFound The input object .+ does not exist \(指定的输入资源不存在\)\.$/);
 					expect(error.message).not.toMatch(NOT_REWRITTEN);
-					expect(error.description).toMatch(new RegExp(`^${escape(HINT.ResourceNotFound)}\\nHTTP 400, RequestId `));
+					expect(error.description).toMatch(/^State Failed, code ResourceNotFound, message /);
 					seen.push(`${testCase.title.split(':')[0]} / ${onError}`);
 				}
 			}

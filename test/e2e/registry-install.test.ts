@@ -165,9 +165,9 @@ describe('Settings › Community Nodes › Install, from an npm registry', () =>
 		await server.request(`/rest/workflows/${workflow.id}/activate`, { method: 'POST', body: { versionId: workflow.versionId } });
 
 		const template = await createTemplateThroughWebhook('installed_from_registry');
-		expect(template).toMatchObject({ Name: 'installed_from_registry', TemplateId: expect.any(String) });
+		expect(template).toMatchObject({ name: 'installed_from_registry', templateId: expect.any(String) });
 		// Signed, sent as XML built by the bundled fast-xml-parser, and the answer read by it.
-		expect(emulator.templates.get(String(template.TemplateId))).toMatchObject({ Name: 'installed_from_registry' });
+		expect(emulator.templates.get(String(template.templateId))).toMatchObject({ Name: 'installed_from_registry' });
 	});
 
 	it('still loads it after n8n restarts, from its own records, and runs the workflow again', async () => {
@@ -178,7 +178,7 @@ describe('Settings › Community Nodes › Install, from an npm registry', () =>
 		expect(record).toMatchObject({ packageName: PACKAGE_NAME, installedVersion: artifact.version, failedLoading: false });
 		expect(record.updateAvailable).toBeUndefined();
 		expect(await nodeTypeNames()).toEqual(expect.arrayContaining([NODE_TYPE, TRIGGER_TYPE]));
-		expect(await createTemplateThroughWebhook('after_restart')).toMatchObject({ Name: 'after_restart' });
+		expect(await createTemplateThroughWebhook('after_restart')).toMatchObject({ name: 'after_restart' });
 	});
 
 	it('offers a newer version published to the registry and installs it with the update action', async () => {
@@ -198,7 +198,7 @@ describe('Settings › Community Nodes › Install, from an npm registry', () =>
 		expect(after).toMatchObject({ installedVersion: next, failedLoading: false });
 		expect(after.updateAvailable).toBeUndefined();
 		expect(proxy.served).toContain(`GET /${PACKAGE_NAME}/-/${PACKAGE_NAME}-${next}.tgz`);
-		expect(await createTemplateThroughWebhook('after_update')).toMatchObject({ Name: 'after_update' });
+		expect(await createTemplateThroughWebhook('after_update')).toMatchObject({ name: 'after_update' });
 	});
 
 	it('on an instance set to verified packages only: keeps running it, but refuses to install it until n8n has verified it', async () => {
@@ -206,7 +206,7 @@ describe('Settings › Community Nodes › Install, from an npm registry', () =>
 		server = await home.start({ env: { N8N_UNVERIFIED_PACKAGES_ENABLED: 'false' } });
 		await server.login();
 		expect((await packages())[0]).toMatchObject({ packageName: PACKAGE_NAME, failedLoading: false });
-		expect(await createTemplateThroughWebhook('verified_only_instance')).toMatchObject({ Name: 'verified_only_instance' });
+		expect(await createTemplateThroughWebhook('verified_only_instance')).toMatchObject({ name: 'verified_only_instance' });
 
 		await server.request(`/rest/community-packages?name=${PACKAGE_NAME}`, { method: 'DELETE' });
 		expect(await packages()).toEqual([]);

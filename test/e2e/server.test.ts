@@ -86,8 +86,8 @@ describe('what n8n lists (the node-types listing the editor loads)', () => {
 			operations.map((entry) => [String(entry.displayOptions?.show?.resource), entry.options!.map((option) => option.value).filter((value) => value !== '__CUSTOM_API_CALL__')]),
 		);
 		expect(byResource).toEqual({
-			ocr: ['recognizeText'],
-			job: expect.arrayContaining(['submitOcrJob', 'submitCardJob', 'get', 'getAll']),
+			ocr: ['recognizeIdCard', 'recognizeText'],
+			job: expect.arrayContaining(['submitOcrJob', 'submitCardJob', 'get', 'getAll', 'cancel']),
 			template: expect.arrayContaining(['create', 'get', 'getAll', 'update', 'delete']),
 		});
 		expect(property(node, 'source').options!.map((option) => option.value)).toEqual(['binary', 'object', 'url']);

@@ -13,6 +13,7 @@ import { startEmulator, type Emulator } from '../../emulator';
 import { send, xml } from '../emulator/client';
 import { emulatorCredential } from '../helpers/real-n8n/examples';
 import { CREDENTIAL_TYPE, N8nHome, TRIGGER_TYPE, type N8nServer } from '../helpers/real-n8n/instance';
+import { textPng } from '../helpers/images';
 
 jest.setTimeout(300_000);
 
@@ -78,9 +79,9 @@ function floodWorkflow(collectorUrl: string) {
 }
 
 async function submitJobs(count: number): Promise<string[]> {
-	emulator.objects.set('flood.txt', Buffer.from('flood'));
+	emulator.objects.set('flood.png', textPng('flood'));
 	const body = new XMLBuilder({}).build({
-		Request: { Tag: 'ImageOCR', Input: { Object: 'flood.txt' }, Operation: { ImageOCR: { Type: 'general' } }, CallBack: 'no' },
+		Request: { Tag: 'ImageOCR', Input: { Object: 'flood.png' }, Operation: { ImageOCR: { Type: 'general' } }, CallBack: 'no' },
 	}) as string;
 	const ids: string[] = [];
 	for (let start = 0; start < count; start += 50) {

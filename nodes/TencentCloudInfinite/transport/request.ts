@@ -166,7 +166,9 @@ function isClockError(details: CiErrorDetails): boolean {
 }
 
 function isRetryableStatus(details: CiErrorDetails): boolean {
-	// CI answers SlowDown with 429, COS with 503 (test/conformance/errors/ci-slow-down.xml).
+	// CI answers SlowDown with 429, COS with 503 (test/conformance/errors/ci-slow-down.xml). 501 and
+	// 505 say the request itself is not supported: sending it again cannot help.
+	if (details.status === 501 || details.status === 505) return false;
 	return details.status >= 500 || details.status === 429 || details.code === 'SlowDown';
 }
 
