@@ -186,11 +186,12 @@ export async function waitForJob(
 		if (!job) throw fail(`Job ${jobId} was submitted but the service no longer knows it`, 'Look for it with Job › Get Many');
 		const state = String(job.State);
 		if (state === 'Success') return job;
-		if (state === 'Failed' || state === 'Cancel') {
+		if (state === 'Failed') {
 			const code = text(job.Code) ?? state;
-			const verb = state === 'Failed' ? 'failed' : 'was cancelled';
-			throw fail(`Job ${jobId} ${verb}: ${code}${text(job.Message) ? ` ${String(job.Message)}` : ''}`, `State ${state}, code ${code}, message ${text(job.Message) ?? '-'}`);
+			throw fail(`Job ${jobId} failed: ${code}${text(job.Message) ? ` ${String(job.Message)}` : ''}`, `State ${state}, code ${code}, message ${text(job.Message) ?? '-'}`);
 		}
+		// A cancelled job keeps the Code of its submission (Success): it says nothing about the cancel.
+		if (state === 'Cancel') throw fail(`Job ${jobId} was cancelled before it finished`, 'Someone or something cancelled it (Job › Cancel, the console or an SDK); submit it again if it is still needed');
 		const remaining = deadline - jobClock.now();
 		if (remaining <= 0) {
 			throw fail(
