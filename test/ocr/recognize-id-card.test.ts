@@ -7,6 +7,8 @@ import path from 'path';
 import { makePdf } from '../../emulator';
 import { useEmulator } from '../helpers/emulator-setup';
 import { png, textPng } from '../helpers/images';
+import type { INodeExecutionData } from 'n8n-workflow';
+
 import { inlineBinary, runWorkflow } from '../helpers/n8n';
 import { singleNodeWorkflow } from '../helpers/workflows';
 
@@ -15,9 +17,9 @@ const { emulator, credential } = useEmulator();
 const FRONT = ['姓名 张三', '性别 男', '民族 汉', '出生 1990年1月1日', '住址 广州市天河区示例路1号', '公民身份号码 440106199001011234'];
 const BACK = ['签发机关 广州市公安局天河分局', '有效期限 2020.01.01-2040.01.01'];
 const idCard = (parameters: Record<string, unknown>) => ({ resource: 'ocr', operation: 'recognizeIdCard', ...parameters });
-const card = (lines: string[], name = 'front.png') => [{ json: {}, binary: { data: inlineBinary(textPng(lines), name, 'image/png') } }];
+const card = (lines: string[], name = 'front.png'): INodeExecutionData[] => [{ json: {}, binary: { data: inlineBinary(textPng(lines), name, 'image/png') } }];
 
-async function run(parameters: Record<string, unknown>, inputItems = card(FRONT), node: Record<string, unknown> = {}) {
+async function run(parameters: Record<string, unknown>, inputItems: INodeExecutionData[] = card(FRONT), node: Record<string, unknown> = {}) {
 	return await runWorkflow(singleNodeWorkflow(idCard(parameters), node), { credentials: { tencentCloudInfiniteApi: credential() }, inputItems });
 }
 
