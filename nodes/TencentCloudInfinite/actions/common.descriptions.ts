@@ -302,6 +302,16 @@ export const templateFields: INodeProperties[] = [
 
 export const jobStateOptions: INodePropertyOptions[] = JOB_STATES.map((state) => ({ name: state, value: state }));
 
+export const jobIdsField: INodeProperties = {
+	displayName: 'Job IDs',
+	name: 'jobIds',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'a3c193f288b2c11eeb60f39de2f86f409',
+	description: 'One job ID, or several separated by commas',
+};
+
 export const waitForCompletionField: INodeProperties = {
 	displayName: 'Wait for Completion',
 	name: 'waitForCompletion',

@@ -1,6 +1,6 @@
 import { NodeApiError, updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { toolDescriptionField } from '../common.descriptions';
+import { jobIdsField, toolDescriptionField } from '../common.descriptions';
 import { processItems } from '../../helpers/items';
 import { describeJobs, FINAL_STATES } from '../../helpers/jobs';
 import type { NodeParameters } from '../../helpers/parameters';
@@ -12,15 +12,7 @@ const properties: INodeProperties[] = [
 	toolDescriptionField(
 		'Cancels Cloud Infinite jobs that have not started yet. Pass one job ID or several separated by commas. Returns one entry per job: jobId, cancelled (true or false), state, and reason when it could not be cancelled.',
 	),
-	{
-		displayName: 'Job IDs',
-		name: 'jobIds',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'a3c193f288b2c11eeb60f39de2f86f409',
-		description: 'One job ID, or several separated by commas; only jobs that have not started can be cancelled (Tencent docs)',
-	},
+	{ ...jobIdsField, description: 'One job ID, or several separated by commas; only jobs that have not started can be cancelled (Tencent docs)' },
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['job'], operation: ['cancel'] } }, properties);

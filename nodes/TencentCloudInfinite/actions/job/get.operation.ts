@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { outputFields, toolDescriptionField } from '../common.descriptions';
+import { jobIdsField, outputFields, toolDescriptionField } from '../common.descriptions';
 import { processItems } from '../../helpers/items';
 import { describeJobs, jobOutput, type OutputMode } from '../../helpers/jobs';
 import type { NodeParameters } from '../../helpers/parameters';
@@ -11,15 +11,7 @@ const properties: INodeProperties[] = [
 	toolDescriptionField(
 		'Gets Tencent Cloud Infinite jobs by ID: pass one job ID, or several separated by commas. Returns each job with its state (Submitted, Running, Success, Failed, Pause or Cancel) and, once it has succeeded, its result.',
 	),
-	{
-		displayName: 'Job IDs',
-		name: 'jobIds',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'a3c193f288b2c11eeb60f39de2f86f409',
-		description: 'One job ID, or several separated by commas',
-	},
+	jobIdsField,
 	...outputFields,
 ];
 
