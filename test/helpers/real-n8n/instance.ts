@@ -134,7 +134,12 @@ export interface HomeOptions {
 	keep?: boolean;
 	/** The port n8n should listen on when it is free (default: any free port). */
 	port?: number;
+	/** N8N_ENCRYPTION_KEY (default: a new random one); the processes of one queue-mode deployment share it. */
+	encryptionKey?: string;
 }
+
+/** What `start()` runs: the main instance (editor, REST API, webhooks), a queue-mode worker, or a webhook processor. */
+export type N8nCommand = 'start' | 'worker' | 'webhook';
 
 /** Quiet, offline, loopback-only settings for every n8n process (see N8N-RUNTIME.md). */
 function baseEnv(): Record<string, string> {
@@ -175,7 +180,7 @@ export class N8nHome {
 	readonly dir: string;
 	/** The folder the Read/Write Files node may read (N8N_RESTRICT_FILE_ACCESS_TO); holds `sample.png`. */
 	readonly filesDir: string;
-	readonly encryptionKey = randomBytes(24).toString('hex');
+	readonly encryptionKey: string;
 	/** Where the package is installed, as n8n's Community Nodes installer would. */
 	readonly packageDir: string;
 	port = 0;
@@ -195,6 +200,7 @@ export class N8nHome {
 		this.extraEnv = options.env ?? {};
 		this.keep = options.keep ?? false;
 		this.preferredPort = options.port ?? 0;
+		this.encryptionKey = options.encryptionKey ?? randomBytes(24).toString('hex');
 		this.untrack = track({ kind: 'dir', path: this.dir, what: 'n8n user folder' });
 	}
 
@@ -334,9 +340,18 @@ export class N8nHome {
 		};
 	}
 
-	/** Starts `n8n start` (editor, REST API, webhooks) and waits until it is ready. */
-	async start({ readyTimeoutMs = 120_000, onOutput }: { readyTimeoutMs?: number; onOutput?: (chunk: string) => void } = {}): Promise<N8nServer> {
-		const server = new N8nServer(this, readyTimeoutMs, onOutput);
+	/**
+	 * Starts `n8n start` (editor, REST API, webhooks), or `n8n worker` / `n8n webhook` in queue mode,
+	 * and waits until it answers `/healthz/readiness` on this home's port (a worker's health server
+	 * must be switched on there: QUEUE_HEALTH_CHECK_ACTIVE, QUEUE_HEALTH_CHECK_PORT).
+	 */
+	async start({
+		readyTimeoutMs = 120_000,
+		onOutput,
+		command = 'start',
+		env = {},
+	}: { readyTimeoutMs?: number; onOutput?: (chunk: string) => void; command?: N8nCommand; env?: Record<string, string> } = {}): Promise<N8nServer> {
+		const server = new N8nServer(this, readyTimeoutMs, onOutput, command, env);
 		this.servers.add(server);
 		await server.started;
 		return server;
@@ -404,16 +419,18 @@ export class N8nServer {
 		readonly home: N8nHome,
 		readyTimeoutMs: number,
 		onOutput?: (chunk: string) => void,
+		readonly command: N8nCommand = 'start',
+		env: Record<string, string> = {},
 	) {
 		this.url = home.url;
-		this.process = spawn(home.install.nodeBin, [home.install.n8nBin, 'start'], {
+		this.process = spawn(home.install.nodeBin, [home.install.n8nBin, command], {
 			cwd: home.dir,
-			env: home.env(),
+			env: { ...home.env(), ...env },
 			detached: true,
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		live.add(this.process);
-		this.untrack = this.process.pid ? track({ kind: 'group', id: this.process.pid, what: 'n8n start' }) : () => undefined;
+		this.untrack = this.process.pid ? track({ kind: 'group', id: this.process.pid, what: `n8n ${command}` }) : () => undefined;
 		const keep = (chunk: Buffer) => {
 			this.output = (this.output + chunk.toString()).slice(-200_000);
 			onOutput?.(chunk.toString());
@@ -434,7 +451,7 @@ export class N8nServer {
 	private async waitReady(timeoutMs: number): Promise<void> {
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
-			if (this.exited) throw new Error(`n8n start exited with ${this.process.exitCode}:\n${this.output.slice(-4000)}`);
+			if (this.exited) throw new Error(`n8n ${this.command} exited with ${this.process.exitCode}:\n${this.output.slice(-4000)}`);
 			try {
 				const response = await fetch(`${this.url}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
 				if (response.ok) return;
@@ -509,8 +526,9 @@ export class N8nServer {
 		}
 	}
 
-	async stop(): Promise<void> {
-		await stopProcess(this.process);
+	/** SIGTERM to the process group, SIGKILL after `graceMs`. */
+	async stop(graceMs?: number): Promise<void> {
+		await stopProcess(this.process, graceMs);
 		this.untrack();
 	}
 }
