@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-import { freePort, N8nHome, type N8nCommand, type N8nServer } from './instance';
+import { DEFAULT_OWNER, freePort, N8nHome, type N8nCommand, type N8nServer, type Owner } from './instance';
 import { track } from './registry';
 import { ensureServiceBinaries, startPostgres, startRedis, type Postgres, type Redis, type ServiceBinaries } from './services';
 
@@ -155,6 +155,9 @@ export class N8nCluster {
 			DB_POSTGRESDB_USER: postgres.user,
 			DB_POSTGRESDB_PASSWORD: postgres.password,
 			EXECUTIONS_MODE: 'queue',
+			// n8n's default pool of 2 connections per process refused most of a 1,000-callback burst
+			// here with 500 "timeout exceeded when trying to connect" (README, Queue mode).
+			DB_POSTGRESDB_POOL_SIZE: '10',
 			QUEUE_BULL_REDIS_HOST: redis.host,
 			QUEUE_BULL_REDIS_PORT: String(redis.port),
 			// Manual executions (the editor's "Execute workflow") run on workers too: n8n 2.41 still
@@ -202,9 +205,18 @@ export class N8nCluster {
 		return env;
 	}
 
-	/** Starts one process (its role's settings, the current binary data mode) and waits until it is ready. */
+	/** Starts one process (its role's settings, the current binary data mode) and waits until it is ready; main signs in again. */
 	async startProcess(entry: ClusterProcess): Promise<void> {
-		await entry.start(this.roleEnv(entry));
+		const server = await entry.start(this.roleEnv(entry));
+		if (entry === this.main && this.owner) await server.login(this.owner);
+	}
+
+	private owner?: Owner;
+
+	/** Creates the instance owner on main (the editor needs one); main signs in with it after each restart. */
+	async setupOwner(owner: Owner = DEFAULT_OWNER): Promise<void> {
+		await this.main.server!.setupOwner(owner);
+		this.owner = owner;
 	}
 
 	/** Main first (it runs the database migrations), then the workers and webhook processors together. */

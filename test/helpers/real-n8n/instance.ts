@@ -486,6 +486,20 @@ export class N8nServer {
 			.join('; ');
 	}
 
+	/** Signs in as an existing user (an instance restarted on the same database) and keeps the session cookie. */
+	async login(owner: Owner = DEFAULT_OWNER): Promise<void> {
+		const response = await fetch(`${this.url}/rest/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'browser-id': BROWSER_ID },
+			body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
+		});
+		if (!response.ok) throw new Error(`login failed: ${response.status} ${await response.text()}`);
+		this.cookie = response.headers
+			.getSetCookie()
+			.map((cookie) => cookie.split(';')[0])
+			.join('; ');
+	}
+
 	/** A call to n8n's internal REST API (`/rest/...`) or another path, signed in as the owner. */
 	async request(pathname: string, init: { method?: string; body?: unknown } = {}): Promise<unknown> {
 		const response = await fetch(`${this.url}${pathname}`, {
