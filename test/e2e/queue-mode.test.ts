@@ -338,10 +338,10 @@ describe('callbacks over two webhook processors', () => {
 	const urlAt = (processor: ClusterProcess, webhookId: string) => `${processor.url}/webhook/${webhookId}/callback`;
 	const [first, second] = [() => cluster.webhooks[0], () => cluster.webhooks[1]];
 
-	/** Waits for one report per job; if some never come, says what the database holds for them. */
-	async function reportsFor(workflowId: string, jobIds: string[], before: number, timeoutMs: number, settleMs = 3000): Promise<string[]> {
+	/** Waits for a report of every job, then for late ones; if some never come, says what the database holds for them. */
+	async function reportsFor(workflowId: string, jobIds: string[], timeoutMs: number): Promise<string[]> {
 		try {
-			await collector.waitFor(before + jobIds.length, timeoutMs, settleMs);
+			await collector.waitForJobs(jobIds, timeoutMs);
 		} catch (error) {
 			const reported = new Set(collector.reported);
 			const missing = jobIds.filter((id) => !reported.has(id));
@@ -351,19 +351,19 @@ describe('callbacks over two webhook processors', () => {
 				const executions = sql(`SELECT e.id || ' ' || e.status FROM execution_entity e JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = '${workflowId}' AND d.data LIKE '%${id}%'`);
 				return `${id}: ${executions || 'no execution'}`;
 			});
-			throw new Error(`${(error as Error).message}; ${missing.length} jobs never reported; executions of ${workflowId} by status: ${statuses}; ${found.join('; ')}`);
+			throw new Error(`${(error as Error).message}; executions of ${workflowId} by status: ${statuses}; ${found.join('; ')}`);
 		}
-		return collector.reported.slice(before);
+		await collector.settle();
+		return collector.reportsOf(jobIds);
 	}
 
 	it(`${FLOOD_JOBS} callbacks spread over both: each job runs exactly once`, async () => {
 		const jobIds = await finishedJobs(emulator, FLOOD_JOBS);
-		const before = collector.reported.length;
 		const started = Date.now();
 		const answers = await inFlight(jobIds, IN_FLIGHT, async (id, index) => await sender.send(urlAt(index % 2 ? second() : first(), FLOOD.webhookId), id));
 		const answeredSeconds = seconds(started);
 		expect(tally(answers)).toEqual({ [ACCEPTED]: FLOOD_JOBS });
-		const reported = await reportsFor(FLOOD.id, jobIds, before, 240_000);
+		const reported = await reportsFor(FLOOD.id, jobIds, 240_000);
 		expect(reported).toHaveLength(FLOOD_JOBS);
 		expect(new Set(reported)).toEqual(new Set(jobIds));
 		figures.flood = { callbacks: FLOOD_JOBS, inFlight: IN_FLIGHT, answeredSeconds, allRanSeconds: seconds(started), serverErrorsRetried: { ...sender.retried } };
@@ -372,28 +372,26 @@ describe('callbacks over two webhook processors', () => {
 		const replayedIds = jobIds.filter((_id, index) => index % 4 === 0 || index % 4 === 1).slice(0, REPLAYS);
 		const replayStarted = Date.now();
 		const replayed = await inFlight(replayedIds, IN_FLIGHT, async (id) => await sender.send(urlAt(jobIds.indexOf(id) % 2 ? first() : second(), FLOOD.webhookId), id));
+		const replaySeconds = seconds(replayStarted);
 		expect(tally(replayed)).toEqual({ [IGNORED]: REPLAYS });
-		await new Promise((resolve) => setTimeout(resolve, 3000));
-		expect(collector.reported.length - before).toBe(FLOOD_JOBS);
-		figures.crossProcessorReplays = { bucket: { replays: REPLAYS, executionsStarted: 0, seconds: seconds(replayStarted) - 3 } };
+		await collector.settle();
+		expect(collector.reportsOf(jobIds)).toHaveLength(FLOOD_JOBS);
+		figures.crossProcessorReplays = { bucket: { replays: REPLAYS, executionsStarted: 0, seconds: replaySeconds } };
 	}, 600_000);
 
 	/** Each job's callback at both processors at the same moment, as a sender retrying elsewhere would. */
 	async function atBothAtOnce(workflowId: string, webhookId: string, jobIds: string[]) {
-		const before = collector.reported.length;
 		const pairs = await inFlight(jobIds, IN_FLIGHT / 2, async (id) => await Promise.all([first(), second()].map(async (processor) => await sender.send(urlAt(processor, webhookId), id))));
-		return { answers: pairs.flat(), executions: await reportsFor(workflowId, jobIds, before, 120_000) };
+		return { answers: pairs.flat(), executions: await reportsFor(workflowId, jobIds, 120_000) };
 	}
 
 	/** Each job delivered once (alternating processors), then its callback replayed at the other processor. */
 	async function replayedAtTheOther(workflowId: string, webhookId: string, jobIds: string[]) {
-		const before = collector.reported.length;
 		await inFlight(jobIds, IN_FLIGHT, async (id, index) => await sender.send(urlAt(index % 2 ? second() : first(), webhookId), id));
-		const delivered = await reportsFor(workflowId, jobIds, before, 120_000);
-		const replayFrom = collector.reported.length;
+		const delivered = await reportsFor(workflowId, jobIds, 120_000);
 		const answers = await inFlight(jobIds, IN_FLIGHT, async (id, index) => await sender.send(urlAt(index % 2 ? first() : second(), webhookId), id));
-		await new Promise((resolve) => setTimeout(resolve, 3000));
-		return { delivered, answers, replayExecutions: collector.reported.slice(replayFrom) };
+		await collector.settle();
+		return { delivered, answers, replayExecutions: collector.reportsOf(jobIds).length - delivered.length };
 	}
 
 	const rate = (part: number, whole: number) => `${Math.round((part / whole) * 1000) / 10}%`;
@@ -416,7 +414,7 @@ describe('callbacks over two webhook processors', () => {
 		const atOnce = await atBothAtOnce(FLOOD_STATIC.id, FLOOD_STATIC.webhookId, atOnceJobs);
 		expect(new Set(atOnce.executions)).toEqual(new Set(atOnceJobs));
 		const measured = {
-			replayedAtTheOtherProcessor: { jobs: MEASURED_JOBS, replays: MEASURED_JOBS, executionsStarted: replayed.replayExecutions.length, rate: rate(replayed.replayExecutions.length, MEASURED_JOBS) },
+			replayedAtTheOtherProcessor: { jobs: MEASURED_JOBS, replays: MEASURED_JOBS, executionsStarted: replayed.replayExecutions, rate: rate(replayed.replayExecutions, MEASURED_JOBS) },
 			deliveredAtBothAtOnce: { jobs: MEASURED_JOBS, executions: atOnce.executions.length, duplicates: atOnce.executions.length - MEASURED_JOBS, rate: rate(atOnce.executions.length - MEASURED_JOBS, MEASURED_JOBS) },
 		};
 		figures.crossProcessorReplays = { ...(figures.crossProcessorReplays as object), staticData: measured.replayedAtTheOtherProcessor };

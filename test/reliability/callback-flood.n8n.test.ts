@@ -50,7 +50,8 @@ describe('1,000 concurrent callbacks against a running n8n', () => {
 		// On SQLite, n8n can answer 503 "Database is not ready!" under this burst (README); such callbacks are accepted on a retry.
 		if (sender.retriedCount > 0) process.stdout.write(`callbacks answered with a server error first, then accepted on a retry: ${JSON.stringify(sender.retried)}\n`);
 
-		await collector.waitFor(JOBS, 180_000);
+		await collector.waitForJobs(jobIds, 180_000);
+		await collector.settle();
 		expect(collector.reported).toHaveLength(JOBS);
 		expect(new Set(collector.reported)).toEqual(new Set(jobIds));
 	});
@@ -60,7 +61,7 @@ describe('1,000 concurrent callbacks against a running n8n', () => {
 		const replayed = jobIds.filter((_id, index) => index % 4 === 0);
 		const answers = await Promise.all(replayed.map(async (id) => await sender.send(webhookUrl(), id)));
 		expect(tally(answers)).toEqual({ [IGNORED]: replayed.length });
-		await new Promise((resolve) => setTimeout(resolve, 2000));
+		await collector.settle();
 		expect(collector.reported).toHaveLength(JOBS);
 	});
 });

@@ -17,32 +17,48 @@ export interface Collector {
 	url: string;
 	/** Job IDs reported by executions, in arrival order (a job twice: it ran twice). */
 	reported: string[];
-	/** Waits until `count` reports arrived (bounded), then `settleMs` more for late duplicates. */
-	waitFor(count: number, timeoutMs: number, settleMs?: number): Promise<void>;
+	/** The reports of these jobs, in arrival order. */
+	reportsOf(jobIds: string[]): string[];
+	/** Waits until each of these jobs was reported at least once (bounded); the error names how many are missing. */
+	waitForJobs(jobIds: string[], timeoutMs: number): Promise<void>;
+	/** Waits until no report has arrived for `quietMs` (at most `maxMs`), so that late duplicates are in. */
+	settle(quietMs?: number, maxMs?: number): Promise<void>;
 	close(): Promise<void>;
 }
 
 export async function startCollector(): Promise<Collector> {
 	const reported: string[] = [];
+	let lastReportAt = Date.now();
 	const server: Server = createServer((request, response) => {
 		let body = '';
 		request.on('data', (chunk) => (body += chunk));
 		request.on('end', () => {
 			reported.push(String((JSON.parse(body) as { jobId: string }).jobId));
+			lastReportAt = Date.now();
 			response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
 		});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const reportsOf = (jobIds: string[]) => {
+		const wanted = new Set(jobIds);
+		return reported.filter((id) => wanted.has(id));
+	};
 	return {
 		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
 		reported,
-		async waitFor(count, timeoutMs, settleMs = 2000) {
+		reportsOf,
+		async waitForJobs(jobIds, timeoutMs) {
 			const deadline = Date.now() + timeoutMs;
-			while (reported.length < count) {
-				if (Date.now() > deadline) throw new Error(`${reported.length} of ${count} executions reported within ${timeoutMs} ms`);
+			for (;;) {
+				const seen = new Set(reportsOf(jobIds));
+				if (seen.size === new Set(jobIds).size) return;
+				if (Date.now() > deadline) throw new Error(`${seen.size} of ${jobIds.length} jobs reported within ${timeoutMs} ms`);
 				await new Promise((resolve) => setTimeout(resolve, 200));
 			}
-			await new Promise((resolve) => setTimeout(resolve, settleMs));
+		},
+		async settle(quietMs = 3000, maxMs = 60_000) {
+			const deadline = Date.now() + maxMs;
+			while (Date.now() - lastReportAt < quietMs && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
 		},
 		close: async () => {
 			server.closeAllConnections();
