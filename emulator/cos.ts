@@ -25,6 +25,15 @@ function noSuchKey(): ServiceError {
 	return new ServiceError(404, 'NoSuchKey', 'The specified key does not exist.');
 }
 
+/**
+ * A PUT with `x-cos-forbid-overwrite: true` on an existing key. Tencent's sources give its status
+ * (409) but not its code or message (test/conformance/objects/SILENT.md), so the code says that it
+ * is not documented instead of borrowing another store's; the node reads only the status.
+ */
+function forbidOverwriteRefusal(): ServiceError {
+	return new ServiceError(409, 'EmulatorUndocumented', 'The object exists and x-cos-forbid-overwrite is true (the code and message of this refusal are not in Tencent’s sources).');
+}
+
 function booleanParam(query: Record<string, string>, name: string): boolean {
 	const value = query[name];
 	if (value === undefined || value === '') return false;
@@ -145,6 +154,7 @@ export async function handleCos(request: EmulatorRequest, store: ObjectStore, en
 	if (!key) throw invalidArgument('The emulator serves objects only: give an object key.');
 	switch (request.method) {
 		case 'PUT': {
+			if (request.headers['x-cos-forbid-overwrite'] === 'true' && store.objects.has(key)) throw forbidOverwriteRefusal();
 			const declared = request.headers['content-length'];
 			if (declared !== undefined && Number(declared) !== request.body.length) throw invalidArgument('The body does not match Content-Length.');
 			const md5 = request.headers['content-md5'];

@@ -12,35 +12,12 @@ import {
 } from 'n8n-workflow';
 
 import { isOtherCallback, isRejection, readCallback, reject, type JobCallback, type Rejection } from './helpers/callback';
+import { checkDeliveryRecord, deliveryRecordProperty, forgetDeliveries, markerPrefixOption, undeliveredJobs } from './helpers/deliveryRecord';
 import { describeJobs, jobClock, JOB_STATES, simplifyJob } from './helpers/jobs';
 import { CREDENTIAL_TYPE } from './transport/account';
 
-const SEEN_LIMIT = 1000;
-const SEEN_IN_PROCESS_LIMIT = 10000;
-
-/**
- * Jobs already delivered, per trigger, for this n8n process. n8n loads a workflow's static data
- * for each webhook request and saves it whole afterwards, so concurrent callbacks overwrite each
- * other's records there; this map is shared by all of them and checked and updated without an
- * `await` in between. The static data still carries the record across restarts.
- */
-const deliveredInProcess = new Map<string, Map<string, string>>();
-
-function triggerKey(context: Pick<IWebhookFunctions, 'getWorkflow' | 'getNode'>): string {
-	return `${context.getWorkflow().id ?? ''}/${context.getNode().id}`;
-}
-
-function deliveredFor(context: IWebhookFunctions): Map<string, string> {
-	const key = triggerKey(context);
-	let delivered = deliveredInProcess.get(key);
-	if (!delivered) deliveredInProcess.set(key, (delivered = new Map()));
-	return delivered;
-}
-
 interface TriggerState extends IDataObject {
 	webhookUrl?: string;
-	/** `jobId` → the final state already delivered, to drop replays and repeated callbacks. */
-	seen?: IDataObject;
 }
 
 function sameSecret(given: string, expected: string): boolean {
@@ -163,6 +140,7 @@ export class TencentCloudInfiniteTrigger implements INodeType {
 				options: JOB_STATES.map((state) => ({ name: state, value: state })),
 				description: 'Only jobs in these states start the workflow; none chosen means all',
 			},
+			deliveryRecordProperty,
 			{
 				displayName: 'Simplify',
 				name: 'simplify',
@@ -178,6 +156,7 @@ export class TencentCloudInfiniteTrigger implements INodeType {
 				default: {},
 				options: [
 					{ displayName: 'Event', name: 'event', type: 'string', default: 'TaskFinish', description: 'Only callbacks of this EventName start the workflow; empty means all' },
+					markerPrefixOption,
 					{ displayName: 'Max Body Size (KB)', name: 'maxBodyKb', type: 'number', default: 10240, typeOptions: { minValue: 1 } },
 				],
 			},
@@ -192,17 +171,16 @@ export class TencentCloudInfiniteTrigger implements INodeType {
 				return state.webhookUrl === this.getNodeWebhookUrl('default');
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
+				checkDeliveryRecord(this);
 				const state = this.getWorkflowStaticData('node') as TriggerState;
 				state.webhookUrl = this.getNodeWebhookUrl('default');
-				state.seen = {};
-				deliveredInProcess.delete(triggerKey(this));
+				forgetDeliveries(this);
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
 				const state = this.getWorkflowStaticData('node') as TriggerState;
 				delete state.webhookUrl;
-				delete state.seen;
-				deliveredInProcess.delete(triggerKey(this));
+				forgetDeliveries(this);
 				return true;
 			},
 		},
@@ -245,19 +223,9 @@ async function receive(context: IWebhookFunctions): Promise<IWebhookResponseData
 	const jobs = confirm ? await confirmedJobs(context, { ...callback, jobs: wanted }) : wanted;
 	if (isRejection(jobs)) return jobs;
 
-	const state = context.getWorkflowStaticData('node') as TriggerState;
-	const seen = (state.seen ??= {});
-	const delivered = deliveredFor(context);
-	const fresh = jobs.filter((job) => seen[String(job.JobId)] !== job.State && delivered.get(String(job.JobId)) !== job.State);
+	const fresh = await undeliveredJobs(context, jobs);
+	if (isRejection(fresh)) return fresh;
 	if (fresh.length === 0) return answer(context, 200, { status: 'ignored', reason: 'already received' });
-	for (const job of fresh) {
-		seen[String(job.JobId)] = String(job.State);
-		delivered.delete(String(job.JobId));
-		delivered.set(String(job.JobId), String(job.State));
-	}
-	const ids = Object.keys(seen);
-	for (const id of ids.slice(0, Math.max(0, ids.length - SEEN_LIMIT))) delete seen[id];
-	for (const id of [...delivered.keys()].slice(0, Math.max(0, delivered.size - SEEN_IN_PROCESS_LIMIT))) delivered.delete(id);
 
 	const simplify = context.getNodeParameter('simplify', true) as boolean;
 	const items = fresh.map((job) => ({ json: simplify ? simplifyJob(job) : { EventName: callback.eventName, JobsDetail: job } }));

@@ -118,8 +118,8 @@ describe('accepted callbacks', () => {
 		expect(Array.isArray(item.JobsDetail.Operation.Detection.TextDetections[0].Polygon)).toBe(true);
 	});
 
-	it('trusts the callback itself when no credential is set', async () => {
-		const server = await serve({}, false);
+	it('trusts the callback itself when no credential is set (delivery record in static data)', async () => {
+		const server = await serve({ deliveryRecord: 'staticData' }, false);
 		const job = await finishedJob('unconfirmed');
 		expect((await post(server, asJson(job), 'application/json')).status).toBe(200);
 		expect(server.executions[0][0].json.text).toBe('unconfirmed');

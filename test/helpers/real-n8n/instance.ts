@@ -137,7 +137,12 @@ export interface HomeOptions {
 	port?: number;
 	/** Copy the built package into the user folder (default true); false leaves installing to n8n's Community Nodes installer. */
 	installPackage?: boolean;
+	/** N8N_ENCRYPTION_KEY (default: a new random one); the processes of one queue-mode deployment share it. */
+	encryptionKey?: string;
 }
+
+/** What `start()` runs: the main instance (editor, REST API, webhooks), a queue-mode worker, or a webhook processor. */
+export type N8nCommand = 'start' | 'worker' | 'webhook';
 
 /** Quiet, offline, loopback-only settings for every n8n process (see N8N-RUNTIME.md). */
 function baseEnv(): Record<string, string> {
@@ -178,7 +183,7 @@ export class N8nHome {
 	readonly dir: string;
 	/** The folder the Read/Write Files node may read (N8N_RESTRICT_FILE_ACCESS_TO); holds `sample.png` and `id-card.png`. */
 	readonly filesDir: string;
-	readonly encryptionKey = randomBytes(24).toString('hex');
+	readonly encryptionKey: string;
 	/** Where the package is installed, as n8n's Community Nodes installer would. */
 	readonly packageDir: string;
 	port = 0;
@@ -200,6 +205,7 @@ export class N8nHome {
 		this.keep = options.keep ?? false;
 		this.preferredPort = options.port ?? 0;
 		this.withPackage = options.installPackage ?? true;
+		this.encryptionKey = options.encryptionKey ?? randomBytes(24).toString('hex');
 		this.untrack = track({ kind: 'dir', path: this.dir, what: 'n8n user folder' });
 	}
 
@@ -342,13 +348,18 @@ export class N8nHome {
 		};
 	}
 
-	/** Starts `n8n start` (editor, REST API, webhooks) and waits until it is ready. */
+	/**
+	 * Starts `n8n start` (editor, REST API, webhooks), or `n8n worker` / `n8n webhook` in queue mode,
+	 * and waits until it answers `/healthz/readiness` on this home's port (a worker's health server
+	 * must be switched on there: QUEUE_HEALTH_CHECK_ACTIVE, QUEUE_HEALTH_CHECK_PORT).
+	 */
 	async start({
 		readyTimeoutMs = 120_000,
 		onOutput,
-		env,
-	}: { readyTimeoutMs?: number; onOutput?: (chunk: string) => void; /** Settings for this run only, over the home's. */ env?: Record<string, string> } = {}): Promise<N8nServer> {
-		const server = new N8nServer(this, readyTimeoutMs, onOutput, env);
+		command = 'start',
+		env = {},
+	}: { readyTimeoutMs?: number; onOutput?: (chunk: string) => void; command?: N8nCommand; env?: Record<string, string> } = {}): Promise<N8nServer> {
+		const server = new N8nServer(this, readyTimeoutMs, onOutput, command, env);
 		this.servers.add(server);
 		await server.started;
 		return server;
@@ -416,17 +427,18 @@ export class N8nServer {
 		readonly home: N8nHome,
 		readyTimeoutMs: number,
 		onOutput?: (chunk: string) => void,
+		readonly command: N8nCommand = 'start',
 		env: Record<string, string> = {},
 	) {
 		this.url = home.url;
-		this.process = spawn(home.install.nodeBin, [home.install.n8nBin, 'start'], {
+		this.process = spawn(home.install.nodeBin, [home.install.n8nBin, command], {
 			cwd: home.dir,
 			env: { ...home.env(), ...env },
 			detached: true,
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		live.add(this.process);
-		this.untrack = this.process.pid ? track({ kind: 'group', id: this.process.pid, what: 'n8n start' }) : () => undefined;
+		this.untrack = this.process.pid ? track({ kind: 'group', id: this.process.pid, what: `n8n ${command}` }) : () => undefined;
 		const keep = (chunk: Buffer) => {
 			this.output = (this.output + chunk.toString()).slice(-200_000);
 			onOutput?.(chunk.toString());
@@ -447,7 +459,7 @@ export class N8nServer {
 	private async waitReady(timeoutMs: number): Promise<void> {
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
-			if (this.exited) throw new Error(`n8n start exited with ${this.process.exitCode}:\n${this.output.slice(-4000)}`);
+			if (this.exited) throw new Error(`n8n ${this.command} exited with ${this.process.exitCode}:\n${this.output.slice(-4000)}`);
 			try {
 				const response = await fetch(`${this.url}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
 				if (response.ok) return;
@@ -569,8 +581,9 @@ export class N8nServer {
 		}
 	}
 
-	async stop(): Promise<void> {
-		await stopProcess(this.process);
+	/** SIGTERM to the process group, SIGKILL after `graceMs`. */
+	async stop(graceMs?: number): Promise<void> {
+		await stopProcess(this.process, graceMs);
 		this.untrack();
 	}
 }
