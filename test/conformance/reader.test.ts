@@ -365,7 +365,7 @@ describe('synchronous ID-card recognition', () => {
 describe('callbacks reach the trigger as Job › Get gives the job', () => {
 	let trigger: TriggerServer;
 	beforeAll(async () => {
-		trigger = await startTriggerServer({ nodeType: 'n8n-nodes-tencent-cloud-infinite.tencentCloudInfiniteTrigger', parameters: { confirm: false } });
+		trigger = await startTriggerServer({ nodeType: 'n8n-nodes-tencent-cloud-infinite.tencentCloudInfiniteTrigger', parameters: { confirm: false, deliveryRecord: 'staticData' } });
 	});
 	afterAll(async () => await trigger.close());
 
@@ -382,7 +382,7 @@ describe('callbacks reach the trigger as Job › Get gives the job', () => {
 		['callbacks/card-json.json', 'jobs/card-idcard-success.xml', 'ac7c990a00bf211ed946af9e0691f2b7a'],
 	])('%s', async (callback, described, jobId) => {
 		// A trigger of its own: the same job's XML and JSON forms would otherwise be a replay.
-		const fresh = await startTriggerServer({ nodeType: 'n8n-nodes-tencent-cloud-infinite.tencentCloudInfiniteTrigger', parameters: { confirm: false } });
+		const fresh = await startTriggerServer({ nodeType: 'n8n-nodes-tencent-cloud-infinite.tencentCloudInfiniteTrigger', parameters: { confirm: false, deliveryRecord: 'staticData' } });
 		const { body, contentType } = sample(callback);
 		const response = await fetch(fresh.url, { method: 'POST', headers: { 'content-type': contentType }, body });
 		await fresh.close();
@@ -402,7 +402,7 @@ describe('callbacks reach the trigger as Job › Get gives the job', () => {
 	it.each(['callbacks/translation-json-array.json', 'callbacks/picprocess-json-array.json', 'callbacks/noisereduction-json-object.json', 'callbacks/wordsgeneralize-json-wrapped.json'])(
 		'%s: other job types’ documented JSON forms are read (array, object, Response wrapper), then filtered by job type',
 		async (file) => {
-			const server = await startTriggerServer({ nodeType: 'n8n-nodes-tencent-cloud-infinite.tencentCloudInfiniteTrigger', parameters: { confirm: false, tags: ['ImageOCR'] } });
+			const server = await startTriggerServer({ nodeType: 'n8n-nodes-tencent-cloud-infinite.tencentCloudInfiniteTrigger', parameters: { confirm: false, deliveryRecord: 'staticData', tags: ['ImageOCR'] } });
 			try {
 				const { body, contentType } = sample(file);
 				const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': contentType }, body });

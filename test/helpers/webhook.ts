@@ -24,6 +24,8 @@ import { getRuntime } from './n8n-runtime/runtime';
 export interface TriggerServer {
 	/** The URL callbacks are sent to (the node's production webhook path on this server). */
 	url: string;
+	/** The id of the workflow this server is (a new one for each server). */
+	workflowId: string;
 	/** Items of each execution the trigger started, in order. */
 	executions: INodeExecutionData[][];
 	staticData: () => Record<string, unknown>;
@@ -127,6 +129,7 @@ export async function startTriggerServer(options: {
 
 	return {
 		url: `${base}/webhook/${webhook.path}`,
+		workflowId: workflow.id,
 		executions,
 		staticData: () => workflow.getStaticData('node', workflow.getNode('Trigger')!) as Record<string, unknown>,
 		lifecycle: async (step) => {

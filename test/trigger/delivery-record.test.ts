@@ -10,12 +10,14 @@ import { XMLBuilder } from 'fast-xml-parser';
 
 import { send, xml } from '../emulator/client';
 import { useEmulator } from '../helpers/emulator-setup';
+import { textPng } from '../helpers/images';
 import { startTriggerServer, type TriggerServer } from '../helpers/webhook';
 
 const TRIGGER = 'n8n-nodes-tencent-cloud-infinite.tencentCloudInfiniteTrigger';
 const TOKEN = 'delivery-record-token';
-// The test server's workflow and trigger node ids (test/helpers/webhook.ts).
-const MARKERS = 'n8n-trigger-deliveries/trigger-workflow/trigger/';
+// The test server's workflow (a new id for each server) and trigger node ids (test/helpers/webhook.ts).
+const MARKERS = /^n8n-trigger-deliveries\/trigger-workflow-\d+\/trigger\//;
+const markerOf = (jobId: string, state = 'Success') => [...emulator().objects.keys()].find((key) => MARKERS.test(key) && key.endsWith(`/${jobId}/${state}`));
 const { emulator, credential } = useEmulator({ jobDelayMs: 20 });
 
 const servers: TriggerServer[] = [];
@@ -32,10 +34,13 @@ async function serve(parameters: Record<string, unknown> = {}, withCredential = 
 }
 
 async function finishedJob(): Promise<string> {
-	emulator().objects.set('doc.txt', Buffer.from('delivered once'));
-	const body = new XMLBuilder({}).build({ Request: { Tag: 'ImageOCR', Input: { Object: 'doc.txt' }, Operation: { ImageOCR: { Type: 'general' } }, CallBack: 'no' } }) as string;
+	emulator().objects.set('doc.png', textPng('delivered once'));
+	const body = new XMLBuilder({}).build({ Request: { Tag: 'ImageOCR', Input: { Object: 'doc.png' }, Operation: { ImageOCR: { Type: 'general' } }, CallBack: 'no' } }) as string;
 	const jobId = String(xml(await send(emulator(), 'ci', 'POST', 'jobs', { body })).JobsDetail[0].JobId);
-	while (emulator().jobs.byId.get(jobId)?.state !== 'Success') await new Promise((resolve) => setTimeout(resolve, 10));
+	for (let wait = 0; emulator().jobs.byId.get(jobId)?.state !== 'Success'; wait++) {
+		if (wait > 500) throw new Error(`job ${jobId} did not succeed: ${JSON.stringify(emulator().jobs.byId.get(jobId)?.detail)}`);
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
 	return jobId;
 }
 
@@ -50,7 +55,7 @@ async function callback(server: TriggerServer, jobId: string) {
 
 const ACCEPTED = { status: 200, body: { status: 'accepted', jobs: 1 } };
 const IGNORED = { status: 200, body: { status: 'ignored', reason: 'already received' } };
-const markerRequests = () => emulator().requests.filter((request) => request.service === 'cos' && request.path.startsWith(`/${MARKERS}`)).map((request) => `${request.method} ${request.status}`);
+const markerRequests = () => emulator().requests.filter((request) => request.service === 'cos' && MARKERS.test(request.path.slice(1))).map((request) => `${request.method} ${request.status}`);
 /** Forgets everything the process and the workflow's static data know, as another process or a re-activation would. */
 async function forgetLocally(server: TriggerServer): Promise<void> {
 	await server.lifecycle('delete');
@@ -64,8 +69,8 @@ describe('Record Deliveries In: Bucket (the default)', () => {
 		const jobId = await finishedJob();
 		expect(await callback(server, jobId)).toEqual(ACCEPTED);
 		expect(markerRequests()).toEqual(['PUT 200']);
-		const marker = emulator().objects.get(`${MARKERS}${jobId}/Success`)?.toString('utf8') ?? '';
-		expect(xml(marker, 'Delivery')).toMatchObject({ JobId: jobId, State: 'Success', Tag: 'ImageOCR', WorkflowId: 'trigger-workflow', Node: 'Trigger', Claim: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+		const marker = emulator().objects.get(markerOf(jobId) ?? '')?.toString('utf8') ?? '';
+		expect(xml(marker, 'Delivery')).toMatchObject({ JobId: jobId, State: 'Success', Tag: 'ImageOCR', WorkflowId: server.workflowId, Node: 'Trigger', Claim: expect.stringMatching(/^[0-9a-f-]{36}$/) });
 		// Known to this process: a replay costs no request.
 		expect(await callback(server, jobId)).toEqual(IGNORED);
 		expect(markerRequests()).toEqual(['PUT 200']);
@@ -113,7 +118,7 @@ describe('Record Deliveries In: Bucket (the default)', () => {
 		expect(refused.status).toBe(502);
 		expect(refused.body).toEqual({ status: 'rejected', reason: expect.stringMatching(/^The delivery could not be recorded in the bucket \(COS error InternalError: .*\); nothing was started$/) });
 		expect(server.executions).toHaveLength(0);
-		expect(emulator().objects.has(`${MARKERS}${jobId}/Success`)).toBe(false);
+		expect(markerOf(jobId)).toBeUndefined();
 		emulator().clearFaults();
 		expect(await callback(server, jobId)).toEqual(ACCEPTED);
 		expect(server.executions).toHaveLength(1);
@@ -123,7 +128,7 @@ describe('Record Deliveries In: Bucket (the default)', () => {
 		const server = await serve({ options: { markerPrefix: '/audit/n8n/' } });
 		const jobId = await finishedJob();
 		expect(await callback(server, jobId)).toEqual(ACCEPTED);
-		expect([...emulator().objects.keys()].filter((key) => key.includes(jobId))).toEqual([`audit/n8n/trigger-workflow/trigger/${jobId}/Success`]);
+		expect([...emulator().objects.keys()].filter((key) => key.includes(jobId))).toEqual([`audit/n8n/${server.workflowId}/trigger/${jobId}/Success`]);
 	});
 
 	it('refuses a job ID that could not be one of the service’s before it names an object (Confirm off)', async () => {
