@@ -202,9 +202,18 @@ afterAll(async () => {
 describe('the examples in queue mode', () => {
 	it('run on the workers, never on main, with the results they give in one process', async () => {
 		const manual = examples.filter((example) => example.nodes.some((node) => node.type === 'n8n-nodes-base.manualTrigger'));
-		expect(manual.map((example) => example.id).sort()).toEqual(['tciIdCardJob', 'tciJobWithCallback', 'tciOcrBinaryFile', 'tciOcrCosObject', 'tciOcrFromUrl', 'tciTemplateAndJob']);
-		const ids = await Promise.all(manual.map(async (example) => await runManually(example.id)));
-		const runs = await Promise.all(ids.map(async (id) => await finished(id)));
+		expect(manual.map((example) => example.id).sort()).toEqual(['tciCancelJob', 'tciIdCardJob', 'tciIdCardKyc', 'tciJobWithCallback', 'tciOcrBinaryFile', 'tciOcrCosObject', 'tciOcrFromUrl', 'tciTemplateAndJob']);
+		// Jobs of 2 s, as in the one-process examples test: long enough for tciCancelJob to cancel its
+		// job while it is still Submitted (it starts half-way).
+		jobTime.scale = 2000 / 300;
+		const runs = await (async () => {
+			try {
+				const ids = await Promise.all(manual.map(async (example) => await runManually(example.id)));
+				return await Promise.all(ids.map(async (id) => await finished(id)));
+			} finally {
+				jobTime.scale = 1;
+			}
+		})();
 		const byWorkflow = Object.fromEntries(runs.map((run, index) => [manual[index].id, run]));
 		for (const run of runs) expect({ workflow: run.workflowId, status: run.status, error: run.data.resultData.error?.message }).toEqual({ workflow: run.workflowId, status: 'success', error: undefined });
 		figures.examplesRanOn = Object.fromEntries(runs.map((run) => [run.workflowId, workerOf(run.id)]));
@@ -215,6 +224,10 @@ describe('the examples in queue mode', () => {
 		expect(nodeItems(byWorkflow.tciOcrCosObject.data, 'Recognize Text').map((item) => item.text)).toEqual(SAMPLE_TEXT.split('\n'));
 		expect(nodeItems(byWorkflow.tciTemplateAndJob.data, 'Submit OCR Job and Wait')).toEqual([expect.objectContaining({ state: 'Success', text: SAMPLE_TEXT, userData: 'n8n-example' })]);
 		expect(nodeItems(byWorkflow.tciIdCardJob.data, 'Submit ID Card Job')).toEqual([expect.objectContaining({ state: 'Success', cardType: 'IDCard' })]);
+		const [submittedToCancel] = nodeItems(byWorkflow.tciCancelJob.data, 'Submit OCR Job');
+		expect(nodeItems(byWorkflow.tciCancelJob.data, 'Cancel Job')).toEqual([{ jobId: submittedToCancel.jobId, cancelled: true, state: 'Cancel', reason: null, tag: 'ImageOCR' }]);
+		expect(nodeItems(byWorkflow.tciIdCardKyc.data, 'Recognize ID Card')).toEqual([expect.objectContaining({ fileName: 'id-card.png', fields: expect.objectContaining({ name: 'Zhang San' }) })]);
+		expect(nodeItems(byWorkflow.tciIdCardKyc.data, 'Accepted')).toEqual([expect.objectContaining({ decision: 'accepted' })]);
 		const [submitted] = nodeItems(byWorkflow.tciJobWithCallback.data, 'Submit OCR Job');
 
 		// The job's callback goes to the balancer, a webhook processor runs the trigger, a worker the workflow.
