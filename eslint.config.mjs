@@ -8,6 +8,14 @@ import { globalIgnores } from 'eslint/config';
 // Because of it package.json has "strict": false: n8n-node's strict mode accepts only the template
 // file byte for byte, and `n8n-node lint` lints the whole folder. README, "Lint and n8n's scanner".
 export default [
-	globalIgnores(['test/', 'emulator/', 'bench/', 'demo/', 'scripts/', 'test-artifacts/', '.n8n-cache/']),
+	globalIgnores([
+		'test/',
+		'emulator/',
+		'bench/',
+		'demo/',
+		'scripts/',
+		'test-artifacts/',
+		'.n8n-cache/',
+	]),
 	...config,
 ];

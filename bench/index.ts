@@ -22,10 +22,22 @@ import { submit } from './submit';
 import { throughput } from './throughput';
 import { wait } from './wait';
 
-const SECTIONS = ['overhead', 'parse', 'throughput', 'pdf', 'memory', 'wait', 'output', 'submit'] as const;
+const SECTIONS = [
+	'overhead',
+	'parse',
+	'throughput',
+	'pdf',
+	'memory',
+	'wait',
+	'output',
+	'submit',
+] as const;
 type Section = (typeof SECTIONS)[number];
 
-const RUNNERS: Record<Section, (emulator: RemoteEmulator, quick: boolean) => Promise<Figure[]> | Figure[]> = {
+const RUNNERS: Record<
+	Section,
+	(emulator: RemoteEmulator, quick: boolean) => Promise<Figure[]> | Figure[]
+> = {
 	overhead,
 	parse: (_emulator, quick) => parse(quick),
 	throughput,
@@ -41,7 +53,8 @@ async function main(): Promise<void> {
 	const quick = args.includes('--quick');
 	const named = args.filter((arg) => !arg.startsWith('--'));
 	const unknown = named.filter((name) => !SECTIONS.includes(name as Section));
-	if (unknown.length) throw new Error(`unknown section ${unknown.join(', ')}; sections: ${SECTIONS.join(', ')}`);
+	if (unknown.length)
+		throw new Error(`unknown section ${unknown.join(', ')}; sections: ${SECTIONS.join(', ')}`);
 	const chosen = (named.length ? named : SECTIONS) as Section[];
 
 	const figures: Figure[] = [];
@@ -68,9 +81,13 @@ async function main(): Promise<void> {
 	console.log('');
 	for (const f of figures) if (f.note) console.log(`- ${f.name}: ${f.note}`);
 	const missed = figures.filter((f) => f.met === false);
-	console.log(`\n${figures.length} figures in ${((Date.now() - started) / 1000).toFixed(0)} s; goals missed: ${missed.length ? missed.map((f) => f.name).join('; ') : 'none'}`);
+	console.log(
+		`\n${figures.length} figures in ${((Date.now() - started) / 1000).toFixed(0)} s; goals missed: ${missed.length ? missed.map((f) => f.name).join('; ') : 'none'}`,
+	);
 	// Wall-time figures (throughput, PDF) grow when other work shares the cores.
-	console.log(`load average ${loadAtStart} at the start, ${load()} at the end, on ${cpus().length} cores`);
+	console.log(
+		`load average ${loadAtStart} at the start, ${load()} at the end, on ${cpus().length} cores`,
+	);
 	console.log(`written to ${path.relative(process.cwd(), file)}`);
 }
 

@@ -22,13 +22,30 @@ const gc = (globalThis as { gc?: () => void }).gc;
 
 async function store(file: string): Promise<IBinaryData> {
 	const { binaryDataService } = await getRuntime();
-	const metadata = { data: '', fileName: path.basename(file), mimeType: 'image/png' } as IBinaryData;
-	return await binaryDataService.store({ type: 'execution', workflowId: 'test-workflow', executionId: `bench-${Date.now()}` }, createReadStream(file), metadata);
+	const metadata = {
+		data: '',
+		fileName: path.basename(file),
+		mimeType: 'image/png',
+	} as IBinaryData;
+	return await binaryDataService.store(
+		{ type: 'execution', workflowId: 'test-workflow', executionId: `bench-${Date.now()}` },
+		createReadStream(file),
+		metadata,
+	);
 }
 
-async function recognize(binary: IBinaryData, credential: ICredentialDataDecryptedObject): Promise<void> {
-	const output = await runNode({ resource: 'ocr', operation: 'recognizeText', source: 'binary' }, credential, [{ json: {}, binary: { data: binary } }], { startAtNode: true });
-	if (!output[0]?.json.text) throw new Error(`no text recognized: ${JSON.stringify(output[0]?.json).slice(0, 300)}`);
+async function recognize(
+	binary: IBinaryData,
+	credential: ICredentialDataDecryptedObject,
+): Promise<void> {
+	const output = await runNode(
+		{ resource: 'ocr', operation: 'recognizeText', source: 'binary' },
+		credential,
+		[{ json: {}, binary: { data: binary } }],
+		{ startAtNode: true },
+	);
+	if (!output[0]?.json.text)
+		throw new Error(`no text recognized: ${JSON.stringify(output[0]?.json).slice(0, 300)}`);
 }
 
 async function settle(): Promise<void> {
@@ -46,7 +63,8 @@ async function measure({ file, credential }: Task): Promise<unknown> {
 	await recognize(await store(small), credential);
 
 	const binary = await store(file);
-	if (binary.bytes !== statSync(file).size || !binary.id) throw new Error('the file was not stored in filesystem mode');
+	if (binary.bytes !== statSync(file).size || !binary.id)
+		throw new Error('the file was not stored in filesystem mode');
 	await settle();
 	const baselineRss = process.memoryUsage().rss;
 	let peakRss = baselineRss;
@@ -70,6 +88,10 @@ async function measure({ file, credential }: Task): Promise<unknown> {
 process.once('message', (task: Task) => {
 	measure(task).then(
 		(result) => process.send?.({ result }, () => process.exit(0)),
-		(error: unknown) => process.send?.({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) }, () => process.exit(1)),
+		(error: unknown) =>
+			process.send?.(
+				{ error: error instanceof Error ? (error.stack ?? error.message) : String(error) },
+				() => process.exit(1),
+			),
 	);
 });

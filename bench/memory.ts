@@ -36,9 +36,14 @@ function measureInChild(file: string, emulator: RemoteEmulator): Promise<Measure
 	});
 	return new Promise((resolve, reject) => {
 		child.once('message', (message: { result?: Measurement; error?: string }) =>
-			message.error ? reject(new Error(`memory child: ${message.error}`)) : resolve(message.result as Measurement),
+			message.error
+				? reject(new Error(`memory child: ${message.error}`))
+				: resolve(message.result as Measurement),
 		);
-		child.once('exit', (code) => code !== 0 && reject(new Error(`memory child exited with ${code}`)));
+		child.once(
+			'exit',
+			(code) => code !== 0 && reject(new Error(`memory child exited with ${code}`)),
+		);
 		child.send({ file, credential: emulator.credential() });
 	});
 }

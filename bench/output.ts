@@ -12,7 +12,32 @@ const KEY = 'bench/contract-page-3.png';
 const LINES = 40;
 const TEXT_ONLY_GOAL = 1.15;
 
-const WORDS = ['the', 'Supplier', 'shall', 'deliver', 'goods', 'within', 'thirty', 'days', 'of', 'receipt', 'order', 'and', 'invoice', 'Buyer', 'payment', 'terms', 'net', 'EUR', '1,250.00', 'clause', 'warranty', 'period', 'twelve', 'months'];
+const WORDS = [
+	'the',
+	'Supplier',
+	'shall',
+	'deliver',
+	'goods',
+	'within',
+	'thirty',
+	'days',
+	'of',
+	'receipt',
+	'order',
+	'and',
+	'invoice',
+	'Buyer',
+	'payment',
+	'terms',
+	'net',
+	'EUR',
+	'1,250.00',
+	'clause',
+	'warranty',
+	'period',
+	'twelve',
+	'months',
+];
 
 /** 40 lines of 45 to 75 characters, the same every run, such as a page of a contract. */
 export function densePage(): string[] {
@@ -41,11 +66,28 @@ export async function output(emulator: RemoteEmulator, quick = false): Promise<F
 	for (const { output: mode, name } of MODES) {
 		const rounds: number[] = [];
 		for (let round = 0; round < (quick ? 1 : 3); round++) {
-			const items = await runNode({ resource: 'ocr', operation: 'recognizeText', source: 'object', objectKey: KEY, output: mode }, credential, [{ json: {} }]);
-			if (items.length !== 1) throw new Error(`${name}: expected one item for the page, got ${items.length}`);
+			const items = await runNode(
+				{
+					resource: 'ocr',
+					operation: 'recognizeText',
+					source: 'object',
+					objectKey: KEY,
+					output: mode,
+				},
+				credential,
+				[{ json: {} }],
+			);
+			if (items.length !== 1)
+				throw new Error(`${name}: expected one item for the page, got ${items.length}`);
 			const json = items[0].json;
-			const text = mode === 'raw' ? (json.TextDetections as Array<{ DetectedText: string }>).map((line) => line.DetectedText).join('\n') : json.text;
-			if (text !== lines.join('\n')) throw new Error(`${name}: the page's text was not read back exactly`);
+			const text =
+				mode === 'raw'
+					? (json.TextDetections as Array<{ DetectedText: string }>)
+							.map((line) => line.DetectedText)
+							.join('\n')
+					: json.text;
+			if (text !== lines.join('\n'))
+				throw new Error(`${name}: the page's text was not read back exactly`);
 			rounds.push(Buffer.byteLength(JSON.stringify(json)));
 		}
 		const fields = {
@@ -56,7 +98,11 @@ export async function output(emulator: RemoteEmulator, quick = false): Promise<F
 			note: `the item's JSON (${mode}) against the page's text (${textBytes} bytes of UTF-8, ${LINES} lines)`,
 			rounds,
 		};
-		figures.push(mode === 'text' ? ratioAtMost(fields, TEXT_ONLY_GOAL) : figure({ ...fields, goal: null, met: null }));
+		figures.push(
+			mode === 'text'
+				? ratioAtMost(fields, TEXT_ONLY_GOAL)
+				: figure({ ...fields, goal: null, met: null }),
+		);
 	}
 	return figures;
 }

@@ -11,7 +11,13 @@ import type { RemoteEmulator } from './lib/remote-emulator';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const COS = require('cos-nodejs-sdk-v5') as new (options: Record<string, unknown>) => {
-	request(params: Record<string, unknown>, callback: (error: unknown, data: { Body?: unknown; Response?: unknown } & Record<string, unknown>) => void): void;
+	request(
+		params: Record<string, unknown>,
+		callback: (
+			error: unknown,
+			data: { Body?: unknown; Response?: unknown } & Record<string, unknown>,
+		) => void,
+	): void;
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const sdkUtil = require('cos-nodejs-sdk-v5/sdk/util') as { xml2json(xml: string): unknown };
@@ -29,11 +35,17 @@ export async function overhead(emulator: RemoteEmulator, quick = false): Promise
 	const credential = emulator.credential();
 	const { options } = emulator;
 
-	const cos = new COS({ SecretId: options.secretId, SecretKey: options.secretKey, Protocol: 'http:', Domain: new URL(emulator.cosUrl).host });
+	const cos = new COS({
+		SecretId: options.secretId,
+		SecretKey: options.secretKey,
+		Protocol: 'http:',
+		Domain: new URL(emulator.cosUrl).host,
+	});
 	const sdkRequest = () =>
 		new Promise<Record<string, unknown>>((resolve, reject) =>
-			cos.request({ Bucket: options.bucket, Region: options.region, Method: 'GET', Key: KEY, Query: QUERY }, (error, data) =>
-				error ? reject(new Error(JSON.stringify(error))) : resolve(data),
+			cos.request(
+				{ Bucket: options.bucket, Region: options.region, Method: 'GET', Key: KEY, Query: QUERY },
+				(error, data) => (error ? reject(new Error(JSON.stringify(error))) : resolve(data)),
 			),
 		);
 	const parameters = (simplify: boolean) => ({
@@ -49,12 +61,14 @@ export async function overhead(emulator: RemoteEmulator, quick = false): Promise
 	const items = Array.from({ length: REQUESTS_PER_ROUND }, () => ({ json: {} }));
 	const packageRound = async (simplify: boolean) => {
 		const output = await runNode(parameters(simplify), credential, items, { startAtNode: true });
-		if (output.length !== REQUESTS_PER_ROUND) throw new Error(`expected ${REQUESTS_PER_ROUND} items, got ${output.length}`);
+		if (output.length !== REQUESTS_PER_ROUND)
+			throw new Error(`expected ${REQUESTS_PER_ROUND} items, got ${output.length}`);
 	};
 	const sdkRound = async () => {
 		for (let index = 0; index < REQUESTS_PER_ROUND; index++) {
 			const data = await sdkRequest();
-			if (!(data.Response as { TextDetections?: unknown[] } | undefined)?.TextDetections) throw new Error('the SDK got no TextDetections');
+			if (!(data.Response as { TextDetections?: unknown[] } | undefined)?.TextDetections)
+				throw new Error('the SDK got no TextDetections');
 		}
 	};
 	const gc = (globalThis as { gc?: () => void }).gc;
@@ -82,7 +96,8 @@ export async function overhead(emulator: RemoteEmulator, quick = false): Promise
 		if (round % 2 === 0) sdk.push(await perRequest(sdkRound));
 	}
 	/** The median of the rounds' own ratios: each compares two measurements taken side by side. */
-	const pairedRatio = (values: number[], references: number[]) => median(values.map((value, index) => value / references[index]));
+	const pairedRatio = (values: number[], references: number[]) =>
+		median(values.map((value, index) => value / references[index]));
 
 	// The largest part of both: reading the XML answer.
 	const { parseXml } = distModule<{ parseXml(xml: string): unknown }>('transport/xml.js');

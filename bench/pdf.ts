@@ -12,13 +12,23 @@ const LATENCY_MS = 100;
 const GOAL = 1.2;
 
 export async function pdf(emulator: RemoteEmulator, quick = false): Promise<Figure[]> {
-	const pages = Array.from({ length: PAGES }, (_, page) => [`Page ${page + 1} of the annual report`, `Revenue ${1000 + page} EUR`]);
+	const pages = Array.from({ length: PAGES }, (_, page) => [
+		`Page ${page + 1} of the annual report`,
+		`Revenue ${1000 + page} EUR`,
+	]);
 	await emulator.putPdf('bench/report.pdf', pages);
 	const credential = emulator.credential();
 	const run = async (itemsAtOnce: number) => {
 		const start = process.hrtime.bigint();
 		const output = await runNode(
-			{ resource: 'ocr', operation: 'recognizeText', source: 'object', objectKey: 'bench/report.pdf', pdfMode: 'all', options: { itemsAtOnce } },
+			{
+				resource: 'ocr',
+				operation: 'recognizeText',
+				source: 'object',
+				objectKey: 'bench/report.pdf',
+				pdfMode: 'all',
+				options: { itemsAtOnce },
+			},
 			credential,
 			[{ json: {} }],
 		);
@@ -32,12 +42,16 @@ export async function pdf(emulator: RemoteEmulator, quick = false): Promise<Figu
 	const figures: Figure[] = [];
 	for (const concurrency of [5, 1]) {
 		const rounds: number[] = [];
-		for (let round = 0; round < (quick ? 1 : concurrency === 1 ? 3 : 7); round++) rounds.push(await run(concurrency));
+		for (let round = 0; round < (quick ? 1 : concurrency === 1 ? 3 : 7); round++)
+			rounds.push(await run(concurrency));
 		const ideal = LATENCY_MS * (1 + Math.ceil((PAGES - 1) / concurrency));
 		figures.push(
 			ratioAtMost(
 				{
-					name: concurrency === 1 ? `PDF ${PAGES} pages, one page at a time` : `PDF ${PAGES} pages, all pages (${concurrency} at once)`,
+					name:
+						concurrency === 1
+							? `PDF ${PAGES} pages, one page at a time`
+							: `PDF ${PAGES} pages, all pages (${concurrency} at once)`,
 					value: median(rounds),
 					unit: 'ms',
 					reference: ideal,

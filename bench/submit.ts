@@ -22,11 +22,20 @@ export async function submit(quick = false): Promise<Figure[]> {
 		for (let round = 0; round < (quick ? 1 : 3); round++) {
 			const start = process.hrtime.bigint();
 			const output = await runNode(
-				{ resource: 'job', operation: 'submitOcrJob', source: 'object', objectKey: 'bench/scan.png', waitForCompletion: true, output: 'text', options: { itemsAtOnce: AT_ONCE } },
+				{
+					resource: 'job',
+					operation: 'submitOcrJob',
+					source: 'object',
+					objectKey: 'bench/scan.png',
+					waitForCompletion: true,
+					output: 'text',
+					options: { itemsAtOnce: AT_ONCE },
+				},
 				emulator.credential(),
 				items,
 			);
-			if (output.length !== JOBS || output.some((item) => item.json.state !== 'Success')) throw new Error('not every job succeeded');
+			if (output.length !== JOBS || output.some((item) => item.json.state !== 'Success'))
+				throw new Error('not every job succeeded');
 			rounds.push(elapsedMs(start));
 		}
 		return [

@@ -20,7 +20,13 @@ export async function throughput(emulator: RemoteEmulator, quick = false): Promi
 		const cpuStart = cpuMs();
 		const start = process.hrtime.bigint();
 		const output = await runNode(
-			{ resource: 'ocr', operation: 'recognizeText', source: 'object', objectKey: 'bench/receipt.png', options: { itemsAtOnce } },
+			{
+				resource: 'ocr',
+				operation: 'recognizeText',
+				source: 'object',
+				objectKey: 'bench/receipt.png',
+				options: { itemsAtOnce },
+			},
 			credential,
 			items,
 		);
@@ -47,7 +53,11 @@ export async function throughput(emulator: RemoteEmulator, quick = false): Promi
 			note: `${LATENCY_MS} ms emulated latency; reference: ${ITEMS} x ${LATENCY_MS} ms / ${concurrency}`,
 			rounds,
 		};
-		figures.push(concurrency === 10 ? ratioAtMost(fields, GOAL_AT_10) : figure({ ...fields, goal: null, met: null }));
+		figures.push(
+			concurrency === 10
+				? ratioAtMost(fields, GOAL_AT_10)
+				: figure({ ...fields, goal: null, met: null }),
+		);
 	}
 	await emulator.setFaults({});
 	// What one item costs this process (n8n, the package, the HTTP stack): the part of the time that

@@ -35,9 +35,15 @@ export function idealPolls(jobSeconds: number, intervalSeconds = INTERVAL_S): nu
 	return polls;
 }
 
-async function measure(jobSeconds: number): Promise<{ polls: number; minGapMs: number; emulatedMs: number }> {
+async function measure(
+	jobSeconds: number,
+): Promise<{ polls: number; minGapMs: number; emulatedMs: number }> {
 	const clock = new VirtualClock();
-	const emulator = await startEmulator({ engine: 'text', jobDelayMs: jobSeconds * 1000, jobTimers: clock.timers });
+	const emulator = await startEmulator({
+		engine: 'text',
+		jobDelayMs: jobSeconds * 1000,
+		jobTimers: clock.timers,
+	});
 	const { jobClock } = distModule<{ jobClock: JobClock }>('helpers/jobs.js');
 	const real = { ...jobClock };
 	Object.assign(jobClock, { now: clock.now, sleep: clock.sleep });
@@ -45,13 +51,27 @@ async function measure(jobSeconds: number): Promise<{ polls: number; minGapMs: n
 		emulator.objects.set('bench/scan.png', textPng(['Delivery note 7', 'Total 12.00 EUR']));
 		const start = clock.now();
 		const [item] = await runNode(
-			{ resource: 'job', operation: 'submitOcrJob', source: 'object', objectKey: 'bench/scan.png', waitForCompletion: true, options: { pollInterval: INTERVAL_S, timeout: 3600 } },
+			{
+				resource: 'job',
+				operation: 'submitOcrJob',
+				source: 'object',
+				objectKey: 'bench/scan.png',
+				waitForCompletion: true,
+				options: { pollInterval: INTERVAL_S, timeout: 3600 },
+			},
 			emulatorCredential(emulator),
 			[{ json: {} }],
 		);
-		if (item?.json.state !== 'Success') throw new Error(`the job ended ${String(item?.json.state)}`);
-		const polls = emulator.requests.filter((r) => r.service === 'ci' && r.method === 'GET' && r.path.startsWith('/jobs/')).length;
-		return { polls, minGapMs: Math.min(...clock.sleeps.map((s) => s.ms)), emulatedMs: clock.now() - start };
+		if (item?.json.state !== 'Success')
+			throw new Error(`the job ended ${String(item?.json.state)}`);
+		const polls = emulator.requests.filter(
+			(r) => r.service === 'ci' && r.method === 'GET' && r.path.startsWith('/jobs/'),
+		).length;
+		return {
+			polls,
+			minGapMs: Math.min(...clock.sleeps.map((s) => s.ms)),
+			emulatedMs: clock.now() - start,
+		};
 	} finally {
 		Object.assign(jobClock, real);
 		await emulator.close();

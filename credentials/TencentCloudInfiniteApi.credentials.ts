@@ -29,7 +29,8 @@ export class TencentCloudInfiniteApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'AKID...',
-			description: 'The SecretId of an API key (CAM console › API Keys), or of temporary credentials',
+			description:
+				'The SecretId of an API key (CAM console › API Keys), or of temporary credentials',
 		},
 		{
 			displayName: 'SecretKey',
@@ -45,7 +46,8 @@ export class TencentCloudInfiniteApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'Only for temporary credentials (STS): the token that goes with the temporary SecretId and SecretKey',
+			description:
+				'Only for temporary credentials (STS): the token that goes with the temporary SecretId and SecretKey',
 		},
 		{
 			displayName: 'Bucket',
@@ -63,7 +65,8 @@ export class TencentCloudInfiniteApi implements ICredentialType {
 			default: 'ap-guangzhou',
 			required: true,
 			placeholder: 'ap-guangzhou',
-			description: 'The region ID of the bucket, such as ap-guangzhou, ap-beijing, ap-shanghai or ap-singapore',
+			description:
+				'The region ID of the bucket, such as ap-guangzhou, ap-beijing, ap-shanghai or ap-singapore',
 		},
 		{
 			displayName: 'COS Endpoint',
@@ -121,14 +124,16 @@ export class TencentCloudInfiniteApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 404,
-					message: 'Not found (404): check the bucket, the region and the CI endpoint, and that Cloud Infinite is bound to the bucket',
+					message:
+						'Not found (404): check the bucket, the region and the CI endpoint, and that Cloud Infinite is bound to the bucket',
 				},
 			},
 			{
 				type: 'responseCode',
 				properties: {
 					value: 301,
-					message: 'Redirected (301): the CI host answers only https; use https:// in the CI Endpoint, or leave it empty',
+					message:
+						'Redirected (301): the CI host answers only https; use https:// in the CI Endpoint, or leave it empty',
 				},
 			},
 		],

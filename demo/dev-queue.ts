@@ -14,7 +14,12 @@ import { parseArgs } from 'node:util';
 
 import { startEmulator, type Emulator } from '../emulator';
 import { N8nCluster, type BinaryDataMode } from '../test/helpers/real-n8n/cluster';
-import { EXAMPLE_CREDENTIAL, importExamples, seedEmulator, startSampleServer } from '../test/helpers/real-n8n/examples';
+import {
+	EXAMPLE_CREDENTIAL,
+	importExamples,
+	seedEmulator,
+	startSampleServer,
+} from '../test/helpers/real-n8n/examples';
 import { ensureN8n } from '../test/helpers/real-n8n/install';
 import { DEFAULT_OWNER, PACKAGE_NAME } from '../test/helpers/real-n8n/instance';
 
@@ -40,7 +45,10 @@ async function main(): Promise<void> {
 		},
 	});
 	const mode = values['binary-data-mode'] as BinaryDataMode;
-	if (!MODES.includes(mode)) throw new Error(`--binary-data-mode must be one of ${MODES.join(', ')} (s3 and azure need an n8n licence), not "${mode}"`);
+	if (!MODES.includes(mode))
+		throw new Error(
+			`--binary-data-mode must be one of ${MODES.join(', ')} (s3 and azure need an n8n licence), not "${mode}"`,
+		);
 	const install = ensureN8n();
 	const emulator = await startEmulatorOnDefaults();
 	seedEmulator(emulator);
@@ -70,10 +78,16 @@ async function main(): Promise<void> {
 	process.on('SIGTERM', () => void stop(0));
 
 	try {
-		console.log(`n8n ${install.n8nVersion} on Node ${install.nodeVersion}, ${cluster.postgres.version}, ${cluster.redis.version}; ${PACKAGE_NAME} installed in each process's user folder`);
-		const workflows = await importExamples(cluster.main.home, emulator, samples, { n8nBase: cluster.webhookUrl });
+		console.log(
+			`n8n ${install.n8nVersion} on Node ${install.nodeVersion}, ${cluster.postgres.version}, ${cluster.redis.version}; ${PACKAGE_NAME} installed in each process's user folder`,
+		);
+		const workflows = await importExamples(cluster.main.home, emulator, samples, {
+			n8nBase: cluster.webhookUrl,
+		});
 		await cluster.main.home.publish(TRIGGER_WORKFLOW);
-		console.log(`Imported the credential "${EXAMPLE_CREDENTIAL.name}" and ${workflows.length} example workflows; published ${TRIGGER_WORKFLOW}. Starting n8n…\n`);
+		console.log(
+			`Imported the credential "${EXAMPLE_CREDENTIAL.name}" and ${workflows.length} example workflows; published ${TRIGGER_WORKFLOW}. Starting n8n…\n`,
+		);
 		await cluster.startAll();
 		await cluster.setupOwner(DEFAULT_OWNER);
 		for (const entry of cluster.processes) {
@@ -84,7 +98,9 @@ async function main(): Promise<void> {
 				}
 			});
 		}
-		const webhookId = workflows.find((workflow) => workflow.id === TRIGGER_WORKFLOW)?.nodes.find((node) => node.webhookId)?.webhookId;
+		const webhookId = workflows
+			.find((workflow) => workflow.id === TRIGGER_WORKFLOW)
+			?.nodes.find((node) => node.webhookId)?.webhookId;
 		console.log(
 			[
 				'',

@@ -11,18 +11,38 @@
 import { parseArgs } from 'node:util';
 
 import { startEmulator, type Emulator } from '../emulator';
-import { EXAMPLE_CREDENTIAL, importExamples, seedEmulator, startSampleServer, type SampleServer } from '../test/helpers/real-n8n/examples';
+import {
+	EXAMPLE_CREDENTIAL,
+	importExamples,
+	seedEmulator,
+	startSampleServer,
+	type SampleServer,
+} from '../test/helpers/real-n8n/examples';
 import { ensureN8n } from '../test/helpers/real-n8n/install';
-import { DEFAULT_OWNER, N8nHome, PACKAGE_NAME, type N8nServer } from '../test/helpers/real-n8n/instance';
+import {
+	DEFAULT_OWNER,
+	N8nHome,
+	PACKAGE_NAME,
+	type N8nServer,
+} from '../test/helpers/real-n8n/instance';
 
 const TRIGGER_WORKFLOW = 'tciJobCallback';
 
 /** n8n lines that look worrying but are expected here, with why. */
 const EXPECTED: Array<[RegExp, string]> = [
-	[/Failed to start Python task runner/, 'expected: no Python here, so the Code node runs JavaScript only'],
-	[/N8N_RUNNERS_MODE -> Internal task runner mode is deprecated/, 'expected: fine for a local editor'],
+	[
+		/Failed to start Python task runner/,
+		'expected: no Python here, so the Code node runs JavaScript only',
+	],
+	[
+		/N8N_RUNNERS_MODE -> Internal task runner mode is deprecated/,
+		'expected: fine for a local editor',
+	],
 	[/Legacy aes-256-cbc encryption key not found/, 'expected: a new instance has no legacy key'],
-	[/Skipping renewal on init: license cert is not initialized/, 'expected: no license, community edition'],
+	[
+		/Skipping renewal on init: license cert is not initialized/,
+		'expected: no license, community edition',
+	],
 ];
 
 function annotate(chunk: string): string {
@@ -45,7 +65,12 @@ async function startEmulatorOnDefaults(): Promise<Emulator> {
 }
 
 async function main(): Promise<void> {
-	const { values } = parseArgs({ options: { port: { type: 'string', default: '5678' }, keep: { type: 'boolean', default: false } } });
+	const { values } = parseArgs({
+		options: {
+			port: { type: 'string', default: '5678' },
+			keep: { type: 'boolean', default: false },
+		},
+	});
 	const install = ensureN8n();
 	const emulator = await startEmulatorOnDefaults();
 	seedEmulator(emulator);
@@ -68,11 +93,17 @@ async function main(): Promise<void> {
 	process.on('SIGTERM', () => void stop(0));
 
 	try {
-		console.log(`n8n ${install.n8nVersion} on Node ${install.nodeVersion}; user folder ${home.dir} (${PACKAGE_NAME} in .n8n/nodes/node_modules)`);
+		console.log(
+			`n8n ${install.n8nVersion} on Node ${install.nodeVersion}; user folder ${home.dir} (${PACKAGE_NAME} in .n8n/nodes/node_modules)`,
+		);
 		const workflows = await importExamples(home, emulator, samples);
 		await home.publish(TRIGGER_WORKFLOW);
-		console.log(`Imported the credential "${EXAMPLE_CREDENTIAL.name}" and ${workflows.length} example workflows; published ${TRIGGER_WORKFLOW}. Starting n8n…\n`);
-		server = await home.start({ onOutput: (chunk) => process.stdout.write(`${annotate(chunk.replace(/\n$/, ''))}\n`) });
+		console.log(
+			`Imported the credential "${EXAMPLE_CREDENTIAL.name}" and ${workflows.length} example workflows; published ${TRIGGER_WORKFLOW}. Starting n8n…\n`,
+		);
+		server = await home.start({
+			onOutput: (chunk) => process.stdout.write(`${annotate(chunk.replace(/\n$/, ''))}\n`),
+		});
 		await server.setupOwner(DEFAULT_OWNER);
 		void server.exitedPromise.then((code) => {
 			if (!stopping) {
@@ -92,7 +123,9 @@ async function main(): Promise<void> {
 				`Emulator: COS ${emulator.cosUrl}, CI ${emulator.ciUrl}, bucket ${emulator.options.bucket} (objects samples/sample.png, samples/id-card.png)`,
 				`Sample image for the URL example: ${samples.url}/sample.png`,
 				'Example workflows (open one, then "Execute workflow"):',
-				...workflows.map((workflow) => `  ${server!.url}/workflow/${workflow.id.padEnd(width)}  ${workflow.name}`),
+				...workflows.map(
+					(workflow) => `  ${server!.url}/workflow/${workflow.id.padEnd(width)}  ${workflow.name}`,
+				),
 				`The callback trigger listens on ${server.url}/webhook/${webhookId}/callback: run "${workflows.find((workflow) => workflow.id === 'tciJobWithCallback')?.name}",`,
 				`  then see the trigger workflow's Executions tab.`,
 				'Press Ctrl+C to stop.',

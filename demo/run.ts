@@ -15,7 +15,11 @@
 import path from 'node:path';
 
 import { startEmulator } from '../emulator';
-import { EXAMPLE_CREDENTIAL, emulatorCredential, localizeExample } from '../test/helpers/real-n8n/examples';
+import {
+	EXAMPLE_CREDENTIAL,
+	emulatorCredential,
+	localizeExample,
+} from '../test/helpers/real-n8n/examples';
 import { ensureN8n, REPO_ROOT } from '../test/helpers/real-n8n/install';
 import { N8nHome, PACKAGE_NAME } from '../test/helpers/real-n8n/instance';
 
@@ -37,16 +41,28 @@ async function main(): Promise<void> {
 		});
 	}
 	try {
-		console.log(`Emulator: COS ${emulator.cosUrl}, CI ${emulator.ciUrl}, bucket ${emulator.options.bucket}`);
+		console.log(
+			`Emulator: COS ${emulator.cosUrl}, CI ${emulator.ciUrl}, bucket ${emulator.options.bucket}`,
+		);
 		home = await N8nHome.create({ name: 'demo' });
-		console.log(`n8n ${install.n8nVersion} on Node ${install.nodeVersion}, with ${PACKAGE_NAME} installed in ${path.relative(home.dir, home.packageDir)} of a fresh user folder`);
+		console.log(
+			`n8n ${install.n8nVersion} on Node ${install.nodeVersion}, with ${PACKAGE_NAME} installed in ${path.relative(home.dir, home.packageDir)} of a fresh user folder`,
+		);
 
 		await home.importCredentials([emulatorCredential(emulator)]);
-		const workflow = localizeExample(EXAMPLE, { filesDir: home.filesDir, imageBase: 'http://127.0.0.1:8080', n8nBase: home.url });
+		const workflow = localizeExample(EXAMPLE, {
+			filesDir: home.filesDir,
+			imageBase: 'http://127.0.0.1:8080',
+			n8nBase: home.url,
+		});
 		const { file: _file, ...json } = workflow;
 		await home.importWorkflows([json]);
-		console.log(`Imported credential "${EXAMPLE_CREDENTIAL.name}" and workflow "${workflow.name}" (examples/${EXAMPLE})`);
-		console.log(`Running it: n8n execute --id=${workflow.id} (${workflow.nodes.map((node) => node.name).join(' → ')}), on ${path.relative(REPO_ROOT, path.join(REPO_ROOT, 'test/fixtures/sample.png'))}`);
+		console.log(
+			`Imported credential "${EXAMPLE_CREDENTIAL.name}" and workflow "${workflow.name}" (examples/${EXAMPLE})`,
+		);
+		console.log(
+			`Running it: n8n execute --id=${workflow.id} (${workflow.nodes.map((node) => node.name).join(' → ')}), on ${path.relative(REPO_ROOT, path.join(REPO_ROOT, 'test/fixtures/sample.png'))}`,
+		);
 
 		const outcome = await home.execute(workflow.id);
 		if (outcome.error || outcome.status !== 'success') {
@@ -55,12 +71,18 @@ async function main(): Promise<void> {
 		}
 
 		const items = outcome.json(NODE);
-		console.log(`\nWorkflow ran in n8n (n8n execute: ${outcome.cli.ms} ms, start-up included); ${items.length} item(s) from "${NODE}":`);
+		console.log(
+			`\nWorkflow ran in n8n (n8n execute: ${outcome.cli.ms} ms, start-up included); ${items.length} item(s) from "${NODE}":`,
+		);
 		items.forEach((item, index) => {
 			const lines = (item.lines as Line[] | undefined) ?? [];
 			const confidences = lines.map((line) => line.confidence ?? 0);
-			const mean = confidences.length ? Math.round(confidences.reduce((a, b) => a + b, 0) / confidences.length) : 0;
-			console.log(`  item ${index}: ${lines.length} lines, mean confidence ${mean}, from ${String(item.fileName)} — "${String(item.text).replace(/\n/g, ' / ')}"`);
+			const mean = confidences.length
+				? Math.round(confidences.reduce((a, b) => a + b, 0) / confidences.length)
+				: 0;
+			console.log(
+				`  item ${index}: ${lines.length} lines, mean confidence ${mean}, from ${String(item.fileName)} — "${String(item.text).replace(/\n/g, ' / ')}"`,
+			);
 		});
 		console.log('\nItems as JSON:');
 		console.log(JSON.stringify(items, null, 2));

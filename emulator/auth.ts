@@ -6,7 +6,9 @@ import type { Service } from './types';
 
 // The official SDK's signer is the reference: the emulator never uses the package's own code.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const COS = require('cos-nodejs-sdk-v5') as { getAuthorization(options: Record<string, unknown>): string };
+const COS = require('cos-nodejs-sdk-v5') as {
+	getAuthorization(options: Record<string, unknown>): string;
+};
 
 export interface AuthSettings {
 	secretId: string;
@@ -25,13 +27,43 @@ export interface SignedRequest {
 }
 
 /** Headers the SDK's signer takes into a signature (sdk/util.js), besides x-cos-* and x-ci-*. */
-const SIGNABLE = ['cache-control', 'content-disposition', 'content-encoding', 'content-length', 'content-md5', 'content-type', 'expect', 'expires', 'host', 'if-match', 'if-modified-since', 'if-none-match', 'if-unmodified-since', 'origin', 'range', 'transfer-encoding', 'pic-operations'];
-const signable = (name: string) => name.includes('x-cos-') || name.includes('x-ci-') || SIGNABLE.includes(name);
+const SIGNABLE = [
+	'cache-control',
+	'content-disposition',
+	'content-encoding',
+	'content-length',
+	'content-md5',
+	'content-type',
+	'expect',
+	'expires',
+	'host',
+	'if-match',
+	'if-modified-since',
+	'if-none-match',
+	'if-unmodified-since',
+	'origin',
+	'range',
+	'transfer-encoding',
+	'pic-operations',
+];
+const signable = (name: string) =>
+	name.includes('x-cos-') || name.includes('x-ci-') || SIGNABLE.includes(name);
 
-const REQUIRED = ['q-sign-algorithm', 'q-ak', 'q-sign-time', 'q-key-time', 'q-header-list', 'q-url-param-list', 'q-signature'];
+const REQUIRED = [
+	'q-sign-algorithm',
+	'q-ak',
+	'q-sign-time',
+	'q-key-time',
+	'q-header-list',
+	'q-url-param-list',
+	'q-signature',
+];
 
 function camSafeUrlEncode(value: string): string {
-	return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+	return encodeURIComponent(value).replace(
+		/[!'()*]/g,
+		(c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+	);
 }
 
 function parseAuthorization(value: string): Record<string, string> {
@@ -49,14 +81,32 @@ function headerValue(headers: IncomingHttpHeaders, name: string): string | undef
 }
 
 /** The HttpString / StringToSign the service shows in SignatureDoesNotMatch, computed as the SDK does. */
-function stringsToSign(request: SignedRequest, query: Record<string, string>, headers: Record<string, string>, signTime: string) {
+function stringsToSign(
+	request: SignedRequest,
+	query: Record<string, string>,
+	headers: Record<string, string>,
+	signTime: string,
+) {
 	const pairs = (entries: Record<string, string>) =>
 		Object.keys(entries)
-			.sort((a, b) => (a.toLowerCase() > b.toLowerCase() ? 1 : a.toLowerCase() < b.toLowerCase() ? -1 : 0))
+			.sort((a, b) =>
+				a.toLowerCase() > b.toLowerCase() ? 1 : a.toLowerCase() < b.toLowerCase() ? -1 : 0,
+			)
 			.map((key) => `${camSafeUrlEncode(key).toLowerCase()}=${camSafeUrlEncode(entries[key])}`)
 			.join('&');
-	const formatString = [request.method.toLowerCase(), request.pathname, pairs(query), pairs(headers), ''].join('\n');
-	const stringToSign = ['sha1', signTime, createHash('sha1').update(formatString).digest('hex'), ''].join('\n');
+	const formatString = [
+		request.method.toLowerCase(),
+		request.pathname,
+		pairs(query),
+		pairs(headers),
+		'',
+	].join('\n');
+	const stringToSign = [
+		'sha1',
+		signTime,
+		createHash('sha1').update(formatString).digest('hex'),
+		'',
+	].join('\n');
 	return { formatString, stringToSign };
 }
 
@@ -74,7 +124,15 @@ function sameText(a: string, b: string): boolean {
  * where their descriptions say so, AccessDenied (403, 禁止此操作) for the rest, the COS name of
  * the cause leading its Message so that a client matching on Message still finds it.
  */
-type Failure = 'missing' | 'malformed' | 'unknownKey' | 'skewed' | 'expired' | 'mismatch' | 'badToken' | 'expiredToken';
+type Failure =
+	| 'missing'
+	| 'malformed'
+	| 'unknownKey'
+	| 'skewed'
+	| 'expired'
+	| 'mismatch'
+	| 'badToken'
+	| 'expiredToken';
 
 const COS_FAILURES: Record<Failure, [number, string]> = {
 	missing: [403, 'AccessDenied'],
@@ -96,9 +154,19 @@ const CI_FAILURES: Record<Failure, [number, string]> = {
 	badToken: [403, 'AccessDenied'],
 	expiredToken: [403, 'AccessDenied'],
 };
-const COS_NAMES: Partial<Record<Failure, string>> = { skewed: 'RequestTimeTooSkewed', mismatch: 'SignatureDoesNotMatch', badToken: 'InvalidToken', expiredToken: 'ExpiredToken' };
+const COS_NAMES: Partial<Record<Failure, string>> = {
+	skewed: 'RequestTimeTooSkewed',
+	mismatch: 'SignatureDoesNotMatch',
+	badToken: 'InvalidToken',
+	expiredToken: 'ExpiredToken',
+};
 
-function fail(service: Service, failure: Failure, message: string, extra: Record<string, string> = {}): ServiceError {
+function fail(
+	service: Service,
+	failure: Failure,
+	message: string,
+	extra: Record<string, string> = {},
+): ServiceError {
 	if (service === 'cos') {
 		const [status, code] = COS_FAILURES[failure];
 		return new ServiceError(status, code, message, extra);
@@ -113,31 +181,56 @@ function fail(service: Service, failure: Failure, message: string, extra: Record
 export function verifyRequest(request: SignedRequest, settings: AuthSettings): void {
 	const service = request.service;
 	const authorization = headerValue(request.headers, 'authorization');
-	if (!authorization) throw fail(service, 'missing', 'Access Denied. The request has no Authorization header.');
+	if (!authorization)
+		throw fail(service, 'missing', 'Access Denied. The request has no Authorization header.');
 	const fields = parseAuthorization(authorization);
 	const missing = REQUIRED.find((name) => fields[name] === undefined);
 	if (missing || fields['q-sign-algorithm'] !== 'sha1') {
-		throw fail(service, 'malformed', `Authorization is malformed: ${missing ? `${missing} is missing` : 'q-sign-algorithm must be sha1'}.`);
+		throw fail(
+			service,
+			'malformed',
+			`Authorization is malformed: ${missing ? `${missing} is missing` : 'q-sign-algorithm must be sha1'}.`,
+		);
 	}
-	if (fields['q-ak'] !== settings.secretId) throw fail(service, 'unknownKey', 'The Access Key Id you provided does not exist in our records.');
+	if (fields['q-ak'] !== settings.secretId)
+		throw fail(
+			service,
+			'unknownKey',
+			'The Access Key Id you provided does not exist in our records.',
+		);
 
 	const [start, end] = fields['q-sign-time'].split(';').map(Number);
-	if (!Number.isFinite(start) || !Number.isFinite(end)) throw fail(service, 'malformed', 'q-sign-time is malformed.');
-	if (start > settings.serverNowSeconds + 60) throw fail(service, 'skewed', "The difference between the request time and the server's time is too large.");
+	if (!Number.isFinite(start) || !Number.isFinite(end))
+		throw fail(service, 'malformed', 'q-sign-time is malformed.');
+	if (start > settings.serverNowSeconds + 60)
+		throw fail(
+			service,
+			'skewed',
+			"The difference between the request time and the server's time is too large.",
+		);
 	if (end < settings.serverNowSeconds) throw fail(service, 'expired', 'Request has expired');
 
 	if (settings.sessionToken) {
-		if (settings.tokenExpired) throw fail(service, 'expiredToken', 'The provided token has expired.');
-		const token = headerValue(request.headers, service === 'ci' ? 'x-ci-security-token' : 'x-cos-security-token');
-		if (!token || !sameText(token, settings.sessionToken)) throw fail(service, 'badToken', 'The provided token is malformed or otherwise invalid.');
+		if (settings.tokenExpired)
+			throw fail(service, 'expiredToken', 'The provided token has expired.');
+		const token = headerValue(
+			request.headers,
+			service === 'ci' ? 'x-ci-security-token' : 'x-cos-security-token',
+		);
+		if (!token || !sameText(token, settings.sessionToken))
+			throw fail(service, 'badToken', 'The provided token is malformed or otherwise invalid.');
 	}
 	const signedHeaderNames = fields['q-header-list'].split(';').filter(Boolean);
 	const headers: Record<string, string> = {};
 	const problems: string[] = [];
 	for (const name of signedHeaderNames) {
 		const value = headerValue(request.headers, name);
-		if (value === undefined) problems.push(`q-header-list names ${name}, which the request does not carry`);
-		else if (!signable(name)) problems.push(`${name} cannot be signed (only host, content-*, x-cos-*, x-ci-* and a few standard headers)`);
+		if (value === undefined)
+			problems.push(`q-header-list names ${name}, which the request does not carry`);
+		else if (!signable(name))
+			problems.push(
+				`${name} cannot be signed (only host, content-*, x-cos-*, x-ci-* and a few standard headers)`,
+			);
 		else headers[name] = value;
 	}
 	const signedParamNames = new Set(fields['q-url-param-list'].split(';').filter(Boolean));
@@ -157,14 +250,25 @@ export function verifyRequest(request: SignedRequest, settings: AuthSettings): v
 	});
 	const expectedSignature = parseAuthorization(expected)['q-signature'];
 	for (const name of signedParamNames) {
-		if (!Object.keys(query).some((key) => camSafeUrlEncode(key).toLowerCase() === name)) problems.push(`q-url-param-list names ${name}, which the query string does not carry`);
+		if (!Object.keys(query).some((key) => camSafeUrlEncode(key).toLowerCase() === name))
+			problems.push(`q-url-param-list names ${name}, which the query string does not carry`);
 	}
 	if (problems.length > 0 || !sameText(expectedSignature, fields['q-signature'])) {
-		const { formatString, stringToSign } = stringsToSign(request, query, headers, fields['q-sign-time']);
+		const { formatString, stringToSign } = stringsToSign(
+			request,
+			query,
+			headers,
+			fields['q-sign-time'],
+		);
 		const hint = problems.length > 0 ? ` (${problems.join('; ')})` : '';
-		throw fail(service, 'mismatch', `The request signature we calculated does not match the signature you provided. Check your key and signing method.${hint}`, {
-			StringToSign: stringToSign,
-			FormatString: formatString,
-		});
+		throw fail(
+			service,
+			'mismatch',
+			`The request signature we calculated does not match the signature you provided. Check your key and signing method.${hint}`,
+			{
+				StringToSign: stringToSign,
+				FormatString: formatString,
+			},
+		);
 	}
 }

@@ -23,11 +23,20 @@ function json(value: XmlValue): unknown {
 }
 
 /** XML `<Response><EventName>TaskFinish</EventName><JobsDetail>…` (callbacks/ocr-xml.xml), or JSON with JobsDetail an array and no Response wrapper. */
-export function callbackBody(job: Pick<Job, 'detail' | 'callback'>): { contentType: string; body: string } {
+export function callbackBody(job: Pick<Job, 'detail' | 'callback'>): {
+	contentType: string;
+	body: string;
+} {
 	if (job.callback?.format === 'JSON') {
-		return { contentType: 'application/json', body: JSON.stringify({ EventName: 'TaskFinish', JobsDetail: [json(job.detail)] }) };
+		return {
+			contentType: 'application/json',
+			body: JSON.stringify({ EventName: 'TaskFinish', JobsDetail: [json(job.detail)] }),
+		};
 	}
-	return { contentType: 'application/xml', body: toXml('Response', { EventName: 'TaskFinish', JobsDetail: job.detail }) };
+	return {
+		contentType: 'application/xml',
+		body: toXml('Response', { EventName: 'TaskFinish', JobsDetail: job.detail }),
+	};
 }
 
 /**
@@ -35,7 +44,11 @@ export function callbackBody(job: Pick<Job, 'detail' | 'callback'>): { contentTy
  * up to three tries (again only after a 5xx answer or a connection error); returns whether a 2xx
  * answer came back. Stops when `signal` aborts (the emulator closed).
  */
-export async function deliverCallback(job: Job, log: (line: string) => void, signal: AbortSignal): Promise<boolean> {
+export async function deliverCallback(
+	job: Job,
+	log: (line: string) => void,
+	signal: AbortSignal,
+): Promise<boolean> {
 	if (!job.callback?.url) return false;
 	const url = loopbackUrl(job.callback.url);
 	if (typeof url === 'string') {
@@ -45,7 +58,14 @@ export async function deliverCallback(job: Job, log: (line: string) => void, sig
 	const { contentType, body } = callbackBody(job);
 	for (let attempt = 1; attempt <= 3 && !signal.aborted; attempt++) {
 		try {
-			const { status } = await callLoopback(url, { method: 'POST', headers: { 'content-type': contentType }, body, timeoutMs: 5000, maxBytes: 1024 * 1024, signal });
+			const { status } = await callLoopback(url, {
+				method: 'POST',
+				headers: { 'content-type': contentType },
+				body,
+				timeoutMs: 5000,
+				maxBytes: 1024 * 1024,
+				signal,
+			});
 			if (status >= 200 && status < 300) return true;
 			log(`callback for ${job.id} answered HTTP ${status} (try ${attempt})`);
 			if (status < 500) return false;

@@ -27,19 +27,30 @@ const ID_CARD: FieldSpec[] = [
 
 /** jobs/card-driverlicense-success.xml: the ten labels of the zh 信息说明 (460/96767), in its order. */
 const DRIVER_LICENSE: FieldSpec[] = [
-	{ key: 'CardCode', label: '证号', aliases: ['card code', 'license no', 'licence no', 'license number', 'licence number'] },
+	{
+		key: 'CardCode',
+		label: '证号',
+		aliases: ['card code', 'license no', 'licence no', 'license number', 'licence number'],
+	},
 	{ key: 'Name', label: '姓名', aliases: ['name'] },
 	{ key: 'Sex', label: '性别', aliases: ['sex', 'gender'] },
 	{ key: 'Nationality', label: '国籍', aliases: ['nationality'] },
 	{ key: 'Address', label: '住址', aliases: ['address'] },
 	{ key: 'DateOfBirth', label: '出生日期', aliases: ['date of birth', 'birth'] },
-	{ key: 'DateOfFirstIssue', label: '初次领证日期', aliases: ['date of first issue', 'first issue'] },
+	{
+		key: 'DateOfFirstIssue',
+		label: '初次领证日期',
+		aliases: ['date of first issue', 'first issue'],
+	},
 	{ key: 'Class', label: '准驾车型', aliases: ['class', 'vehicle class'] },
 	{ key: 'ValidPeriod', label: '有效期限', aliases: ['valid period', 'valid date', 'validity'] },
 	{ key: 'Authority', label: '发证单位', aliases: ['issuing authority', 'authority'] },
 ];
 
-export const CARD_FIELDS: Record<string, FieldSpec[]> = { IDCard: ID_CARD, DriverLicense: DRIVER_LICENSE };
+export const CARD_FIELDS: Record<string, FieldSpec[]> = {
+	IDCard: ID_CARD,
+	DriverLicense: DRIVER_LICENSE,
+};
 
 export interface CardField {
 	key: string;
@@ -56,11 +67,17 @@ function fieldOf(line: RecognizedLine, specs: FieldSpec[]): CardField | undefine
 	if (colon) {
 		const name = colon[1].toLowerCase();
 		const spec = specs.find((s) => s.label === name || s.aliases.includes(name));
-		return spec && colon[2].trim() ? { key: spec.key, label: spec.label, value: colon[2].trim(), line } : undefined;
+		return spec && colon[2].trim()
+			? { key: spec.key, label: spec.label, value: colon[2].trim(), line }
+			: undefined;
 	}
 	// The longest Chinese name first: 出生日期 before 出生.
-	const names = specs.flatMap((spec) => [spec.label, ...spec.aliases].filter((n) => NON_ASCII.test(n)).map((name) => ({ spec, name })));
-	const found = names.sort((a, b) => b.name.length - a.name.length).find(({ name }) => line.text.trimStart().startsWith(name));
+	const names = specs.flatMap((spec) =>
+		[spec.label, ...spec.aliases].filter((n) => NON_ASCII.test(n)).map((name) => ({ spec, name })),
+	);
+	const found = names
+		.sort((a, b) => b.name.length - a.name.length)
+		.find(({ name }) => line.text.trimStart().startsWith(name));
 	if (!found) return undefined;
 	const value = line.text.trimStart().slice(found.name.length).trim();
 	return value ? { key: found.spec.key, label: found.spec.label, value, line } : undefined;
@@ -77,14 +94,26 @@ export function cardFields(cardType: string, lines: RecognizedLine[]): CardField
  * State, InputObjectName, InputObjectUrl, Status, IdInfo (Name, DetectedText, Score, Location with
  * four "x,y" Points: top-left, bottom-left, bottom-right, top-right). No Message on success.
  */
-export function cardResult(cardType: string, lines: RecognizedLine[], objectName: string, objectUrl: string): XmlObject {
+export function cardResult(
+	cardType: string,
+	lines: RecognizedLine[],
+	objectName: string,
+	objectUrl: string,
+): XmlObject {
 	const infos = cardFields(cardType, lines).map(({ label, value, line }) => {
 		const { x, y, width, height } = line.box;
 		return {
 			Name: label,
 			DetectedText: value,
 			Score: line.confidence,
-			Location: { Point: [`${x},${y}`, `${x},${y + height}`, `${x + width},${y + height}`, `${x + width},${y}`] },
+			Location: {
+				Point: [
+					`${x},${y}`,
+					`${x},${y + height}`,
+					`${x + width},${y + height}`,
+					`${x + width},${y}`,
+				],
+			},
 		};
 	});
 	return {
@@ -98,6 +127,17 @@ export function cardResult(cardType: string, lines: RecognizedLine[], objectName
 }
 
 /** jobs/card-failed.xml: Code, State, Message, InputObjectName, InputObjectUrl; no Status, no IdInfo. */
-export function failedCardResult(code: string, message: string, objectName: string, objectUrl: string): XmlObject {
-	return { Code: code, State: 'Failed', Message: message, InputObjectName: objectName, InputObjectUrl: objectUrl };
+export function failedCardResult(
+	code: string,
+	message: string,
+	objectName: string,
+	objectUrl: string,
+): XmlObject {
+	return {
+		Code: code,
+		State: 'Failed',
+		Message: message,
+		InputObjectName: objectName,
+		InputObjectUrl: objectUrl,
+	};
 }

@@ -20,9 +20,14 @@ const HELP = `Local Tencent Cloud Infinite emulator (COS objects and sync OCR, C
   --help              this text`;
 
 /** A whole number flag, within [0, max]; undefined when not given. */
-function whole(flag: string, value: string | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
+function whole(
+	flag: string,
+	value: string | undefined,
+	max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
 	if (value === undefined) return undefined;
-	if (!/^\d+$/.test(value) || Number(value) > max) throw new Error(`--${flag} must be a whole number from 0 to ${max}, not "${value}"`);
+	if (!/^\d+$/.test(value) || Number(value) > max)
+		throw new Error(`--${flag} must be a whole number from 0 to ${max}, not "${value}"`);
 	return Number(value);
 }
 
@@ -51,7 +56,8 @@ async function main(): Promise<void> {
 	const engine = values.engine ?? 'auto';
 	if (engine !== 'auto' && engine !== 'text') throw new Error('--engine must be auto or text');
 	const lastPage = values['last-page'] ?? 'none';
-	if (lastPage !== 'none' && lastPage !== 'empty' && lastPage !== 'extraPage') throw new Error('--last-page must be none, empty or extraPage');
+	if (lastPage !== 'none' && lastPage !== 'empty' && lastPage !== 'extraPage')
+		throw new Error('--last-page must be none, empty or extraPage');
 	const latencyMs = whole('latency-ms', values['latency-ms']);
 	const emulator = await startEmulator({
 		cosPort: whole('cos-port', values['cos-port'], 65535),
@@ -67,8 +73,12 @@ async function main(): Promise<void> {
 		verbose: values.verbose,
 	});
 	if (latencyMs) emulator.setFaults({ latencyMs });
-	process.stderr.write(`emulator: COS ${emulator.cosUrl}, CI ${emulator.ciUrl}, bucket ${emulator.options.bucket}, region ${emulator.options.region}\n`);
-	process.stderr.write(`emulator: trust the CI port's TEST-ONLY certificate with NODE_EXTRA_CA_CERTS=${EMULATOR_CA_PATH}\n`);
+	process.stderr.write(
+		`emulator: COS ${emulator.cosUrl}, CI ${emulator.ciUrl}, bucket ${emulator.options.bucket}, region ${emulator.options.region}\n`,
+	);
+	process.stderr.write(
+		`emulator: trust the CI port's TEST-ONLY certificate with NODE_EXTRA_CA_CERTS=${EMULATOR_CA_PATH}\n`,
+	);
 	console.log('ready');
 	const stop = () => void emulator.close().then(() => process.exit(0));
 	process.on('SIGINT', stop);

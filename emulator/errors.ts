@@ -15,10 +15,16 @@ export class ServiceError extends Error {
 	}
 }
 
-export const invalidArgument = (message: string) => new ServiceError(400, 'InvalidArgument', message);
+export const invalidArgument = (message: string) =>
+	new ServiceError(400, 'InvalidArgument', message);
 
 /**
  * What the service answers here is documented nowhere (see the corpus's SILENT.md files): the
  * emulator refuses loudly with a code no service sends, so that no test can pass on a guess.
  */
-export const undocumented = (message: string) => new ServiceError(501, 'EmulatorUndocumented', `${message} (the emulator's answer: no Tencent source documents this case)`);
+export const undocumented = (message: string) =>
+	new ServiceError(
+		501,
+		'EmulatorUndocumented',
+		`${message} (the emulator's answer: no Tencent source documents this case)`,
+	);

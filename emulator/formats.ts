@@ -22,4 +22,5 @@ export const MAX_BASE64_CHARS = 7_000_000;
 
 export const base64Length = (bytes: number): number => 4 * Math.ceil(bytes / 3);
 
-export const tooLargeAfterBase64 = (data: Buffer): boolean => base64Length(data.length) > MAX_BASE64_CHARS;
+export const tooLargeAfterBase64 = (data: Buffer): boolean =>
+	base64Length(data.length) > MAX_BASE64_CHARS;

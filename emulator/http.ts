@@ -35,12 +35,22 @@ export const xmlAnswer = (root: string, content: XmlObject, status = 200): Answe
  * (errors/cos-no-such-key.xml); CI errors have no Resource and send `x-ci-trace-id`
  * (errors/ci-invalid-argument.xml). The trace id is not the request id (errors/SILENT.md).
  */
-export function errorAnswer(error: ServiceError, request: Pick<EmulatorRequest, 'service' | 'pathname' | 'requestId'>): Answer {
+export function errorAnswer(
+	error: ServiceError,
+	request: Pick<EmulatorRequest, 'service' | 'pathname' | 'requestId'>,
+): Answer {
 	const ids: Service = error.envelope ?? request.service;
 	const traceId = newTraceId();
 	const answer = xmlAnswer(
 		'Error',
-		{ Code: error.code, Message: error.message, Resource: ids === 'cos' ? request.pathname : undefined, RequestId: request.requestId, TraceId: traceId, ...error.extra },
+		{
+			Code: error.code,
+			Message: error.message,
+			Resource: ids === 'cos' ? request.pathname : undefined,
+			RequestId: request.requestId,
+			TraceId: traceId,
+			...error.extra,
+		},
 		error.status,
 	);
 	return { ...answer, ids, headers: { ...answer.headers, [`x-${ids}-trace-id`]: traceId } };
@@ -73,7 +83,10 @@ export function parseTarget(url: string): { pathname: string; query: Record<stri
 }
 
 /** Reads the body; beyond `limit.bytes` the request is refused with `limit.error` (the rest is not read). */
-export async function readBody(request: IncomingMessage, limit: { bytes: number; error: () => ServiceError }): Promise<Buffer> {
+export async function readBody(
+	request: IncomingMessage,
+	limit: { bytes: number; error: () => ServiceError },
+): Promise<Buffer> {
 	const declared = Number(request.headers['content-length']);
 	if (Number.isFinite(declared) && declared > limit.bytes) throw limit.error();
 	// Not `for await`: leaving that loop destroys the request, and with it a kept-alive connection.
@@ -95,9 +108,23 @@ export async function readBody(request: IncomingMessage, limit: { bytes: number;
 }
 
 /** Writes an answer; `truncate` sends the headers and half the body, then drops the connection. */
-export function send(response: ServerResponse, answer: Answer, common: Record<string, string>, truncate = false): void {
-	const body = answer.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(answer.body) ? answer.body : Buffer.from(answer.body);
-	response.writeHead(answer.status, { ...common, 'content-length': String(body.length), ...answer.headers });
+export function send(
+	response: ServerResponse,
+	answer: Answer,
+	common: Record<string, string>,
+	truncate = false,
+): void {
+	const body =
+		answer.body === undefined
+			? Buffer.alloc(0)
+			: Buffer.isBuffer(answer.body)
+				? answer.body
+				: Buffer.from(answer.body);
+	response.writeHead(answer.status, {
+		...common,
+		'content-length': String(body.length),
+		...answer.headers,
+	});
 	if (truncate) {
 		response.write(body.subarray(0, Math.floor(body.length / 2)), () => response.socket?.destroy());
 		return;

@@ -20,7 +20,9 @@ function decodeBmp(file: Buffer): Pixels {
 	const bits = file.readUInt16LE(28);
 	const compression = file.readUInt32LE(30);
 	if ((bits !== 24 && bits !== 32) || compression !== 0 || width <= 0 || rawHeight === 0) {
-		throw new Error(`only uncompressed 24/32-bit BMP is read (this one: ${bits} bits, compression ${compression})`);
+		throw new Error(
+			`only uncompressed 24/32-bit BMP is read (this one: ${bits} bits, compression ${compression})`,
+		);
 	}
 	const height = Math.abs(rawHeight);
 	const stride = Math.ceil((width * bits) / 32) * 4;
@@ -64,7 +66,11 @@ export function foreground(pixels: Pixels, tolerance = 48): Box {
 	for (let y = 0; y < height; y++) {
 		for (let x = 0; x < width; x++) {
 			const at = (y * width + x) * 4;
-			if (Math.abs(data[at] - r) + Math.abs(data[at + 1] - g) + Math.abs(data[at + 2] - b) <= tolerance) continue;
+			if (
+				Math.abs(data[at] - r) + Math.abs(data[at + 1] - g) + Math.abs(data[at + 2] - b) <=
+				tolerance
+			)
+				continue;
 			left = Math.min(left, x);
 			right = Math.max(right, x);
 			top = Math.min(top, y);

@@ -3,7 +3,20 @@ import { invalidArgument, undocumented } from './errors';
 import { JOB_STATES, type Job, type JobState } from './job';
 import type { XmlObject } from './xml';
 
-const QUERY = ['tag', 'queueId', 'queueType', 'workflowId', 'inventoryTriggerJobId', 'inputObject', 'orderByTime', 'nextToken', 'size', 'states', 'startCreationTime', 'endCreationTime'];
+const QUERY = [
+	'tag',
+	'queueId',
+	'queueType',
+	'workflowId',
+	'inventoryTriggerJobId',
+	'inputObject',
+	'orderByTime',
+	'nextToken',
+	'size',
+	'states',
+	'startCreationTime',
+	'endCreationTime',
+];
 export const MAX_LIST_SIZE = 100;
 
 /**
@@ -19,9 +32,18 @@ function readTime(name: string, text: string | undefined): number | undefined {
 	if (text === undefined || text === '') return undefined;
 	const match = CI_TIME.exec(text);
 	const [, y, mo, d, h, mi, s, sign, oh, om] = match ?? [];
-	const utc = match ? Date.UTC(+y, +mo - 1, +d, +h, +mi, +s) - (sign === '-' ? -1 : 1) * (+oh * 60 + +om) * 60_000 : NaN;
-	const real = match && new Date(Date.UTC(+y, +mo - 1, +d, +h, +mi, +s)).toISOString().startsWith(`${y}-${mo}-${d}T${h}:${mi}:${s}`);
-	if (!real || Number.isNaN(utc)) throw invalidArgument(`${name} must look like 2001-01-01T00:00:00+0800 (YYYY-MM-DDTHH:MM:SS+HHMM), not "${text}".`);
+	const utc = match
+		? Date.UTC(+y, +mo - 1, +d, +h, +mi, +s) - (sign === '-' ? -1 : 1) * (+oh * 60 + +om) * 60_000
+		: NaN;
+	const real =
+		match &&
+		new Date(Date.UTC(+y, +mo - 1, +d, +h, +mi, +s))
+			.toISOString()
+			.startsWith(`${y}-${mo}-${d}T${h}:${mi}:${s}`);
+	if (!real || Number.isNaN(utc))
+		throw invalidArgument(
+			`${name} must look like 2001-01-01T00:00:00+0800 (YYYY-MM-DDTHH:MM:SS+HHMM), not "${text}".`,
+		);
 	return utc;
 }
 
@@ -34,22 +56,39 @@ function readPageToken(token: string): number {
 }
 
 /** The answer's content: `JobsDetail` entries and `NextToken`, no RequestId (jobs/ocr-list.xml). */
-export function listJobs(jobs: Iterable<Job>, query: Record<string, string>, lastPage: LastPage): XmlObject {
+export function listJobs(
+	jobs: Iterable<Job>,
+	query: Record<string, string>,
+	lastPage: LastPage,
+): XmlObject {
 	const unknown = Object.keys(query).find((name) => !QUERY.includes(name));
-	if (unknown) throw invalidArgument(`${unknown} is not a parameter of GET /jobs (${QUERY.join(', ')}).`);
-	if (query.tag !== 'ImageOCR' && query.tag !== 'ImageLicenseRec') throw invalidArgument('tag is required: the emulator lists ImageOCR or ImageLicenseRec jobs.');
+	if (unknown)
+		throw invalidArgument(`${unknown} is not a parameter of GET /jobs (${QUERY.join(', ')}).`);
+	if (query.tag !== 'ImageOCR' && query.tag !== 'ImageLicenseRec')
+		throw invalidArgument('tag is required: the emulator lists ImageOCR or ImageLicenseRec jobs.');
 	const size = query.size ? Number(query.size) : 10;
-	if (!/^\d+$/.test(query.size ?? '10') || size < 1 || size > MAX_LIST_SIZE) throw invalidArgument(`size must be a whole number from 1 to ${MAX_LIST_SIZE} (最大为100).`);
+	if (!/^\d+$/.test(query.size ?? '10') || size < 1 || size > MAX_LIST_SIZE)
+		throw invalidArgument(`size must be a whole number from 1 to ${MAX_LIST_SIZE} (最大为100).`);
 	const states = (query.states || 'All').split(',').filter(Boolean);
-	const badState = states.find((state) => state !== 'All' && !JOB_STATES.includes(state as JobState));
-	if (badState) throw invalidArgument(`states has an unknown state "${badState}" (All, ${JOB_STATES.join(', ')}).`);
-	if (states.includes('All') && states.length > 1) throw undocumented('states combines All with other states');
+	const badState = states.find(
+		(state) => state !== 'All' && !JOB_STATES.includes(state as JobState),
+	);
+	if (badState)
+		throw invalidArgument(
+			`states has an unknown state "${badState}" (All, ${JOB_STATES.join(', ')}).`,
+		);
+	if (states.includes('All') && states.length > 1)
+		throw undocumented('states combines All with other states');
 	const order = query.orderByTime || 'Desc';
-	if (order !== 'Desc' && order !== 'Asc') throw invalidArgument('orderByTime must be Desc or Asc.');
+	if (order !== 'Desc' && order !== 'Asc')
+		throw invalidArgument('orderByTime must be Desc or Asc.');
 	const from = readTime('startCreationTime', query.startCreationTime);
 	const to = readTime('endCreationTime', query.endCreationTime);
 	// "和 queueId 不同时生效，同时存在时 queueId 优先"; which queue type OCR and card jobs run in, no source says.
-	if (query.queueType && !query.queueId) throw undocumented(`queueType ${query.queueType}: no source names the queue type of ${query.tag} jobs`);
+	if (query.queueType && !query.queueId)
+		throw undocumented(
+			`queueType ${query.queueType}: no source names the queue type of ${query.tag} jobs`,
+		);
 
 	const matching = [...jobs].filter((job) => {
 		// The list pages say "大于 / 小于该时间": both bounds exclusive, to the second of CreationTime.

@@ -3,7 +3,14 @@ import type { XmlObject } from './xml';
 
 export type JobTag = 'ImageOCR' | 'ImageLicenseRec';
 export type JobState = 'Submitted' | 'Running' | 'Success' | 'Failed' | 'Pause' | 'Cancel';
-export const JOB_STATES: JobState[] = ['Submitted', 'Running', 'Success', 'Failed', 'Pause', 'Cancel'];
+export const JOB_STATES: JobState[] = [
+	'Submitted',
+	'Running',
+	'Success',
+	'Failed',
+	'Pause',
+	'Cancel',
+];
 
 export interface JobOperation {
 	templateId?: string;
@@ -55,7 +62,11 @@ export class Job {
 	 * jobs/card-idcard-success.xml's; `Message` is an empty element until the job fails.
 	 */
 	private render(): XmlObject {
-		const input = { BucketId: this.input.bucket, Object: this.input.object, Region: this.input.region };
+		const input = {
+			BucketId: this.input.bucket,
+			Object: this.input.object,
+			Region: this.input.region,
+		};
 		const op = this.operation;
 		if (this.tag === 'ImageOCR') {
 			return {
@@ -90,7 +101,12 @@ export class Job {
 			QueueId: this.queueId,
 			Tag: this.tag,
 			Input: input,
-			Operation: { ImageLicenseRec: { CardType: op.cardType }, ImageLicenseRecResult: this.result, UserData: op.userData, JobLevel: op.jobLevel },
+			Operation: {
+				ImageLicenseRec: { CardType: op.cardType },
+				ImageLicenseRecResult: this.result,
+				UserData: op.userData,
+				JobLevel: op.jobLevel,
+			},
 		};
 	}
 }

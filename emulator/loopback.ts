@@ -20,8 +20,10 @@ export function loopbackUrl(text: string): URL | string {
 	} catch {
 		return `"${text}" is not a valid URL`;
 	}
-	if (url.protocol !== 'http:' && url.protocol !== 'https:') return `only http and https URLs are supported, not ${url.protocol}`;
-	if (!isLoopbackHost(url.hostname)) return `${url.hostname} is not a loopback address (127.0.0.0/8, localhost, ::1)`;
+	if (url.protocol !== 'http:' && url.protocol !== 'https:')
+		return `only http and https URLs are supported, not ${url.protocol}`;
+	if (!isLoopbackHost(url.hostname))
+		return `${url.hostname} is not a loopback address (127.0.0.0/8, localhost, ::1)`;
 	return url;
 }
 
@@ -36,8 +38,12 @@ export interface LoopbackCall {
 }
 
 /** One HTTP exchange with a loopback URL (no redirects followed, no connection pooling). */
-export function callLoopback(url: URL, call: LoopbackCall): Promise<{ status: number; body: Buffer }> {
-	if (!isLoopbackHost(url.hostname)) return Promise.reject(new Error(`refusing to connect to ${url.hostname}`));
+export function callLoopback(
+	url: URL,
+	call: LoopbackCall,
+): Promise<{ status: number; body: Buffer }> {
+	if (!isLoopbackHost(url.hostname))
+		return Promise.reject(new Error(`refusing to connect to ${url.hostname}`));
 	const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
 	const body = call.body === undefined ? undefined : Buffer.from(call.body);
 	return new Promise((resolve, reject) => {
@@ -55,14 +61,19 @@ export function callLoopback(url: URL, call: LoopbackCall): Promise<{ status: nu
 				let size = 0;
 				response.on('data', (chunk: Buffer) => {
 					size += chunk.length;
-					if (size > call.maxBytes) request.destroy(new Error(`the answer is larger than ${call.maxBytes} bytes`));
+					if (size > call.maxBytes)
+						request.destroy(new Error(`the answer is larger than ${call.maxBytes} bytes`));
 					else chunks.push(chunk);
 				});
-				response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks) }));
+				response.on('end', () =>
+					resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks) }),
+				);
 				response.on('error', reject);
 			},
 		);
-		request.on('timeout', () => request.destroy(new Error(`no answer within ${call.timeoutMs} ms`)));
+		request.on('timeout', () =>
+			request.destroy(new Error(`no answer within ${call.timeoutMs} ms`)),
+		);
 		request.on('error', reject);
 		request.end(body);
 	});

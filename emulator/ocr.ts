@@ -25,7 +25,11 @@ export interface Recognition {
 }
 
 interface TesseractWorker {
-	recognize(image: Buffer, options: object, output: object): Promise<{ data: { blocks: TesseractBlock[] | null } }>;
+	recognize(
+		image: Buffer,
+		options: object,
+		output: object,
+	): Promise<{ data: { blocks: TesseractBlock[] | null } }>;
 	terminate(): Promise<unknown>;
 }
 interface TesseractBox {
@@ -43,13 +47,23 @@ interface TesseractLine {
 	text: string;
 	confidence: number;
 	bbox: TesseractBox;
-	words: Array<{ text: string; confidence: number; bbox: TesseractBox; symbols?: TesseractSymbol[] }>;
+	words: Array<{
+		text: string;
+		confidence: number;
+		bbox: TesseractBox;
+		symbols?: TesseractSymbol[];
+	}>;
 }
 interface TesseractBlock {
 	paragraphs: Array<{ lines: TesseractLine[] }>;
 }
 
-const box = (b: TesseractBox): Box => ({ x: b.x0, y: b.y0, width: b.x1 - b.x0, height: b.y1 - b.y0 });
+const box = (b: TesseractBox): Box => ({
+	x: b.x0,
+	y: b.y0,
+	width: b.x1 - b.x0,
+	height: b.y1 - b.y0,
+});
 
 /** The keyword of the PNG `iTXt` chunk whose text the emulator recognizes instead of running tesseract. */
 export const EMULATOR_TEXT_KEYWORD = 'tci-emulator-text';
@@ -66,7 +80,10 @@ export function embeddedText(data: Buffer): string | undefined {
 		const body = data.subarray(offset + 8, offset + 8 + length);
 		if (type === 'iTXt') {
 			const keywordEnd = body.indexOf(0);
-			if (body.toString('latin1', 0, keywordEnd) === EMULATOR_TEXT_KEYWORD && body[keywordEnd + 1] === 0) {
+			if (
+				body.toString('latin1', 0, keywordEnd) === EMULATOR_TEXT_KEYWORD &&
+				body[keywordEnd + 1] === 0
+			) {
 				const languageEnd = body.indexOf(0, keywordEnd + 3);
 				const translatedEnd = body.indexOf(0, languageEnd + 1);
 				return body.subarray(translatedEnd + 1).toString('utf8');
@@ -86,9 +103,18 @@ function textLines(lines: string[]): RecognizedLine[] {
 		.map((text, index) => {
 			const y = 10 + index * 30;
 			const characters = [...text]
-				.map((character, i) => ({ character, confidence: 99, box: { x: 10 + i * 12, y, width: 12, height: 24 } }))
+				.map((character, i) => ({
+					character,
+					confidence: 99,
+					box: { x: 10 + i * 12, y, width: 12, height: 24 },
+				}))
 				.filter(({ character }) => character.trim() !== '');
-			return { text, confidence: 99, box: { x: 10, y, width: 12 * [...text].length, height: 24 }, characters };
+			return {
+				text,
+				confidence: 99,
+				box: { x: 10, y, width: 12 * [...text].length, height: 24 },
+				characters,
+			};
 		});
 }
 
@@ -126,18 +152,26 @@ export class OcrEngine {
 		const format = formatOf(data);
 		const formats = options.formats ?? ['png', 'jpeg', 'bmp', 'pdf'];
 		if (!format || !formats.includes(format)) {
-			throw new UnreadableFile(`by its content it is not ${formats.map((f) => f.toUpperCase()).join(', ')}.`);
+			throw new UnreadableFile(
+				`by its content it is not ${formats.map((f) => f.toUpperCase()).join(', ')}.`,
+			);
 		}
 		if (format === 'pdf') return this.readPdf(data, options);
 		try {
 			decodeImage(data, format);
 		} catch (error) {
-			throw new UnreadableFile(`the ${format.toUpperCase()} data does not decode (${(error as Error).message}).`);
+			throw new UnreadableFile(
+				`the ${format.toUpperCase()} data does not decode (${(error as Error).message}).`,
+			);
 		}
 		const embedded = embeddedText(data);
 		if (embedded !== undefined) return { lines: textLines(embedded.split('\n')), pageCount: 0 };
 		if (this.mode === 'text') {
-			throw new ServiceError(501, 'EmulatorEngineText', "The emulator runs with engine 'text', which reads only PDFs and images made by textPng() (use engine 'auto' for tesseract).");
+			throw new ServiceError(
+				501,
+				'EmulatorEngineText',
+				"The emulator runs with engine 'text', which reads only PDFs and images made by textPng() (use engine 'auto' for tesseract).",
+			);
 		}
 		return { lines: await this.tesseract(data), pageCount: 0 };
 	}
@@ -146,37 +180,56 @@ export class OcrEngine {
 	private readPdf(data: Buffer, options: RecognizeOptions): Recognition {
 		if (!options.pdf) throw undocumented('The file is a PDF and ispdf is not true');
 		if (options.type !== undefined && options.type !== 'general' && options.type !== 'fast') {
-			throw undocumented(`PDF recognition takes effect for types general and fast, not ${options.type}`);
+			throw undocumented(
+				`PDF recognition takes effect for types general and fast, not ${options.type}`,
+			);
 		}
 		const pages = readPdfPages(data);
 		if (pages.length === 0) throw new UnreadableFile('the PDF has no readable pages.');
-		if (options.page > pages.length) throw undocumented(`pdf-pagenumber ${options.page} is beyond the last page (${pages.length})`);
+		if (options.page > pages.length)
+			throw undocumented(
+				`pdf-pagenumber ${options.page} is beyond the last page (${pages.length})`,
+			);
 		return { lines: textLines(pages[options.page - 1]), pageCount: pages.length };
 	}
 
 	private async tesseract(image: Buffer): Promise<RecognizedLine[]> {
 		this.worker ??= (async () => {
 			// eslint-disable-next-line @typescript-eslint/no-require-imports
-			const { createWorker } = require('tesseract.js') as { createWorker(lang: string, oem: number, options: object): Promise<TesseractWorker> };
+			const { createWorker } = require('tesseract.js') as {
+				createWorker(lang: string, oem: number, options: object): Promise<TesseractWorker>;
+			};
 			// eslint-disable-next-line @typescript-eslint/no-require-imports
 			const eng = require('@tesseract.js-data/eng') as { langPath: string };
 			// Without an errorHandler, tesseract.js throws an unreadable image's error from its message
 			// listener, which kills the process; with one, recognize() rejects and the worker lives on.
-			return await createWorker('eng', 1, { langPath: eng.langPath, gzip: true, cacheMethod: 'none', errorHandler: () => undefined });
+			return await createWorker('eng', 1, {
+				langPath: eng.langPath,
+				gzip: true,
+				cacheMethod: 'none',
+				errorHandler: () => undefined,
+			});
 		})();
 		let worker: TesseractWorker;
 		try {
 			worker = await this.worker;
 		} catch (error) {
 			this.worker = undefined;
-			throw new ServiceError(500, 'InternalError', `The OCR engine could not start: ${String(error instanceof Error ? error.message : error)}`);
+			throw new ServiceError(
+				500,
+				'InternalError',
+				`The OCR engine could not start: ${String(error instanceof Error ? error.message : error)}`,
+			);
 		}
 		let blocks: TesseractBlock[] | null;
 		try {
 			({ blocks } = (await worker.recognize(image, {}, { blocks: true, text: false })).data);
 		} catch (error) {
 			// tesseract.js rejects with a string such as "Error: Error attempting to read image."
-			const detail = String(error instanceof Error ? error.message : error).replace(/^(Error: )+/, '');
+			const detail = String(error instanceof Error ? error.message : error).replace(
+				/^(Error: )+/,
+				'',
+			);
 			throw new UnreadableFile(`tesseract could not read the image (${detail}).`);
 		}
 		return (blocks ?? [])
@@ -187,7 +240,11 @@ export class OcrEngine {
 				confidence: Math.round(line.confidence),
 				box: box(line.bbox),
 				characters: line.words.flatMap((word) =>
-					(word.symbols ?? []).map((symbol) => ({ character: symbol.text, confidence: Math.round(symbol.confidence), box: box(symbol.bbox) })),
+					(word.symbols ?? []).map((symbol) => ({
+						character: symbol.text,
+						confidence: Math.round(symbol.confidence),
+						box: box(symbol.bbox),
+					})),
 				),
 			}));
 	}
@@ -205,7 +262,12 @@ export class OcrEngine {
 }
 
 const point = (x: number, y: number) => ({ X: x, Y: y });
-const corners = (b: Box) => [point(b.x, b.y), point(b.x + b.width, b.y), point(b.x + b.width, b.y + b.height), point(b.x, b.y + b.height)];
+const corners = (b: Box) => [
+	point(b.x, b.y),
+	point(b.x + b.width, b.y),
+	point(b.x + b.width, b.y + b.height),
+	point(b.x, b.y + b.height),
+];
 
 export interface DetectionOptions {
 	/** Characters as `Words` (isword / IsWord with general or accurate). */
@@ -239,12 +301,21 @@ export function textDetections(lines: RecognizedLine[], options: DetectionOption
 			options.wordPolygons && line.characters.length
 				? line.characters.map((c) => {
 						const [leftTop, rightTop, rightBottom, leftBottom] = corners(c.box);
-						return { LeftTop: leftTop, RightTop: rightTop, RightBottom: rightBottom, LeftBottom: leftBottom };
+						return {
+							LeftTop: leftTop,
+							RightTop: rightTop,
+							RightBottom: rightBottom,
+							LeftBottom: leftBottom,
+						};
 					})
 				: (placeholder('') as XmlObject[] | undefined),
 		Words:
 			options.words && line.characters.length
-				? line.characters.map((c) => ({ Character: c.character, Confidence: c.confidence, WordCoordPoint: { WordCoordinate: corners(c.box) } }))
+				? line.characters.map((c) => ({
+						Character: c.character,
+						Confidence: c.confidence,
+						WordCoordPoint: { WordCoordinate: corners(c.box) },
+					}))
 				: (placeholder({ ...PLACEHOLDER_WORDS }) as XmlObject | undefined),
 	}));
 }

@@ -13,8 +13,10 @@ export function makePdf(pages: string[][]): Buffer {
 	objects[3] = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>';
 	pages.forEach((lines, index) => {
 		const content = `BT /F1 24 Tf 72 720 Td ${lines.map((line, i) => `${i ? '0 -30 Td ' : ''}${pdfString(line)} Tj`).join(' ')} ET`;
-		objects[pageIds[index]] = `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents ${pageIds[index] + 1} 0 R >>`;
-		objects[pageIds[index] + 1] = `<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`;
+		objects[pageIds[index]] =
+			`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents ${pageIds[index] + 1} 0 R >>`;
+		objects[pageIds[index] + 1] =
+			`<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`;
 	});
 	let body = '%PDF-1.4\n';
 	const offsets: number[] = [];
@@ -24,7 +26,8 @@ export function makePdf(pages: string[][]): Buffer {
 	}
 	const xref = Buffer.byteLength(body, 'latin1');
 	body += `xref\n0 ${objects.length}\n0000000000 65535 f \n`;
-	for (let id = 1; id < objects.length; id++) body += `${String(offsets[id]).padStart(10, '0')} 00000 n \n`;
+	for (let id = 1; id < objects.length; id++)
+		body += `${String(offsets[id]).padStart(10, '0')} 00000 n \n`;
 	body += `trailer\n<< /Size ${objects.length} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
 	return Buffer.from(body, 'latin1');
 }
@@ -35,7 +38,16 @@ export function isPdf(data: Buffer): boolean {
 
 function unescapePdfString(raw: string): string {
 	return raw.replace(/\\([nrtbf()\\]|[0-7]{1,3})/g, (_, c: string) => {
-		const named: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', '(': '(', ')': ')', '\\': '\\' };
+		const named: Record<string, string> = {
+			n: '\n',
+			r: '\r',
+			t: '\t',
+			b: '\b',
+			f: '\f',
+			'(': '(',
+			')': ')',
+			'\\': '\\',
+		};
 		return named[c] ?? String.fromCharCode(parseInt(c, 8));
 	});
 }
@@ -48,14 +60,16 @@ function contentLines(content: string): string[] {
 		if (current.trim()) lines.push(current.trim());
 		current = '';
 	};
-	const tokens = /\((?:\\.|[^\\)])*\)\s*(?:Tj|'|")|\[((?:\\.|[^\]])*)\]\s*TJ|(-?[\d.]+)\s+(-?[\d.]+)\s+T[dD]|T\*|\bET\b/g;
+	const tokens =
+		/\((?:\\.|[^\\)])*\)\s*(?:Tj|'|")|\[((?:\\.|[^\]])*)\]\s*TJ|(-?[\d.]+)\s+(-?[\d.]+)\s+T[dD]|T\*|\bET\b/g;
 	for (const match of content.matchAll(tokens)) {
 		const token = match[0];
 		if (token.startsWith('(')) {
 			if (/'|"$/.test(token.trim())) flush();
 			current += unescapePdfString(token.slice(1, token.lastIndexOf(')')));
 		} else if (token.startsWith('[')) {
-			for (const part of (match[1] ?? '').matchAll(/\((?:\\.|[^\\)])*\)/g)) current += unescapePdfString(part[0].slice(1, -1));
+			for (const part of (match[1] ?? '').matchAll(/\((?:\\.|[^\\)])*\)/g))
+				current += unescapePdfString(part[0].slice(1, -1));
 		} else if (match[3] !== undefined) {
 			if (Number(match[4]) !== 0) flush();
 		} else {
@@ -105,14 +119,19 @@ function references(value: string): number[] {
 /** Pages in document order, each as its text lines. */
 export function readPdfPages(data: Buffer): string[][] {
 	const objects = readObjects(data);
-	const catalog = [...objects.values()].find((object) => /\/Type\s*\/Catalog/.test(object.dictionary));
-	const rootId = catalog ? references(/\/Pages\s+(\d+\s+\d+\s+R)/.exec(catalog.dictionary)?.[1] ?? '')[0] : undefined;
+	const catalog = [...objects.values()].find((object) =>
+		/\/Type\s*\/Catalog/.test(object.dictionary),
+	);
+	const rootId = catalog
+		? references(/\/Pages\s+(\d+\s+\d+\s+R)/.exec(catalog.dictionary)?.[1] ?? '')[0]
+		: undefined;
 	const pages: PdfObject[] = [];
 	const visit = (id: number, depth: number) => {
 		const object = objects.get(id);
 		if (!object || depth > 32) return;
 		if (/\/Type\s*\/Pages\b/.test(object.dictionary)) {
-			for (const kid of references(/\/Kids\s*\[([^\]]*)\]/.exec(object.dictionary)?.[1] ?? '')) visit(kid, depth + 1);
+			for (const kid of references(/\/Kids\s*\[([^\]]*)\]/.exec(object.dictionary)?.[1] ?? ''))
+				visit(kid, depth + 1);
 		} else if (/\/Type\s*\/Page\b/.test(object.dictionary)) {
 			pages.push(object);
 		}

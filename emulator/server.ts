@@ -8,7 +8,15 @@ import { callbackBody, deliverCallback } from './callbacks';
 import { handleCos, type ObjectStore } from './cos';
 import { ServiceError } from './errors';
 import { MAX_BASE64_CHARS } from './formats';
-import { errorAnswer, newRequestId, parseTarget, readBody, send, type Answer, type EmulatorRequest } from './http';
+import {
+	errorAnswer,
+	newRequestId,
+	parseTarget,
+	readBody,
+	send,
+	type Answer,
+	type EmulatorRequest,
+} from './http';
 import type { Job } from './job';
 import { Jobs } from './jobs';
 import { pause } from './loopback';
@@ -42,20 +50,66 @@ export const DEFAULTS: Required<EmulatorOptions> = {
  * 7M-after-Base64 limit. CI: the template and job bodies are small XML and no limit is
  * documented, so 64 KiB (the emulator's number) answered with the CI table's 413 InvalidContent.
  */
-function bodyLimit(service: Service, method: string, query: Record<string, string>): { bytes: number; error: () => ServiceError } {
-	if (service === 'ci') return { bytes: 64 * 1024, error: () => new ServiceError(413, 'InvalidContent', 'The request body is larger than the 64 KiB the emulator takes on the CI host (发送的包体过大).') };
+function bodyLimit(
+	service: Service,
+	method: string,
+	query: Record<string, string>,
+): { bytes: number; error: () => ServiceError } {
+	if (service === 'ci')
+		return {
+			bytes: 64 * 1024,
+			error: () =>
+				new ServiceError(
+					413,
+					'InvalidContent',
+					'The request body is larger than the 64 KiB the emulator takes on the CI host (发送的包体过大).',
+				),
+		};
 	if (method === 'PUT' && query['ci-process'] === 'IDCardOCR') {
-		return { bytes: (MAX_BASE64_CHARS / 4) * 3, error: () => new ServiceError(400, 'LimitExceeded.TooLargeFileError', '文件内容太大: the image is more than 7M in Base64.', {}, 'ci') };
+		return {
+			bytes: (MAX_BASE64_CHARS / 4) * 3,
+			error: () =>
+				new ServiceError(
+					400,
+					'LimitExceeded.TooLargeFileError',
+					'文件内容太大: the image is more than 7M in Base64.',
+					{},
+					'ci',
+				),
+		};
 	}
 	if (method === 'PUT') {
 		const bytes = Math.min(5 * 1024 ** 3, bufferConstants.MAX_LENGTH);
-		return { bytes, error: () => new ServiceError(400, 'EntityTooLarge', `The object is larger than ${bytes} bytes (one PUT takes at most 5 GB).`) };
+		return {
+			bytes,
+			error: () =>
+				new ServiceError(
+					400,
+					'EntityTooLarge',
+					`The object is larger than ${bytes} bytes (one PUT takes at most 5 GB).`,
+				),
+		};
 	}
-	return { bytes: 64 * 1024, error: () => new ServiceError(400, 'EntityTooLarge', 'A request body of more than 64 KiB is not taken here.') };
+	return {
+		bytes: 64 * 1024,
+		error: () =>
+			new ServiceError(
+				400,
+				'EntityTooLarge',
+				'A request body of more than 64 KiB is not taken here.',
+			),
+	};
 }
 
 function emptyStats(): EmulatorStats {
-	return { requests: 0, jobsSubmitted: 0, templatesCreated: 0, callbacksSent: 0, callbacksFailed: 0, maxConcurrentRequests: 0 };
+	return {
+		requests: 0,
+		jobsSubmitted: 0,
+		templatesCreated: 0,
+		callbacksSent: 0,
+		callbacksFailed: 0,
+		maxConcurrentRequests: 0,
+	};
 }
 
 /** A seeded sequence in [0, 1), so that an error rate fails the same requests on every run. */
@@ -73,7 +127,12 @@ export class Emulator implements ObjectStore {
 	readonly contentTypes = new Map<string, string>();
 	readonly requests: RequestRecord[] = [];
 	/** TDMQ callbacks, recorded instead of sent: the body is in the job's CallBackFormat. */
-	readonly mqMessages: Array<{ jobId: string; config: unknown; format: 'JSON' | 'XML'; body: string }> = [];
+	readonly mqMessages: Array<{
+		jobId: string;
+		config: unknown;
+		format: 'JSON' | 'XML';
+		body: string;
+	}> = [];
 	stats: EmulatorStats = emptyStats();
 	cosUrl = '';
 	/** https: the CI host speaks TLS only (emulator/README.md). */
@@ -100,7 +159,10 @@ export class Emulator implements ObjectStore {
 	})();
 
 	constructor(options: EmulatorOptions = {}) {
-		this.options = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+		this.options = {
+			...DEFAULTS,
+			...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+		};
 		this.engine = new OcrEngine(this.options.engine);
 		this.templates = new Templates(this.options.bucket, () => this.stats.templatesCreated++);
 		this.jobs = new Jobs(
@@ -188,7 +250,9 @@ export class Emulator implements ObjectStore {
 		this.servers.push(server);
 		return new Promise((resolve, reject) => {
 			server.once('error', reject);
-			server.listen(port, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+			server.listen(port, '127.0.0.1', () =>
+				resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+			);
 		});
 	}
 
@@ -217,18 +281,39 @@ export class Emulator implements ObjectStore {
 		const requestId = newRequestId();
 		const target = incoming.url ?? '/';
 		const path = target.split('?')[0];
-		this.requests.push({ service: 'ci', method: incoming.method ?? 'GET', path, query: {}, status: 301 });
+		this.requests.push({
+			service: 'ci',
+			method: incoming.method ?? 'GET',
+			path,
+			query: {},
+			status: 301,
+		});
 		this.stats.requests++;
-		const error = new ServiceError(301, 'PermanentRedirect', 'The CI host takes https only: send the request to the Location.');
+		const error = new ServiceError(
+			301,
+			'PermanentRedirect',
+			'The CI host takes https only: send the request to the Location.',
+		);
 		const answer = errorAnswer(error, { service: 'ci', pathname: path, requestId });
 		const host = incoming.headers.host ?? response.req.socket.localAddress ?? '127.0.0.1';
 		this.log(`ci ${incoming.method} ${path} over plain http -> 301`);
 		response.shouldKeepAlive = false;
-		send(response, { ...answer, headers: { ...answer.headers, location: `https://${host}${target}`, connection: 'close' } }, this.commonHeaders('ci', requestId));
+		send(
+			response,
+			{
+				...answer,
+				headers: { ...answer.headers, location: `https://${host}${target}`, connection: 'close' },
+			},
+			this.commonHeaders('ci', requestId),
+		);
 	}
 
 	private commonHeaders(ids: Service, requestId: string): Record<string, string> {
-		return { date: new Date(this.serverNowSeconds() * 1000).toUTCString(), server: 'tencent-ci-emulator', [`x-${ids}-request-id`]: requestId };
+		return {
+			date: new Date(this.serverNowSeconds() * 1000).toUTCString(),
+			server: 'tencent-ci-emulator',
+			[`x-${ids}-request-id`]: requestId,
+		};
 	}
 
 	private matches(request: EmulatorRequest): boolean {
@@ -249,13 +334,31 @@ export class Emulator implements ObjectStore {
 		return true;
 	}
 
-	private async serve(service: Service, incoming: IncomingMessage, response: ServerResponse): Promise<void> {
+	private async serve(
+		service: Service,
+		incoming: IncomingMessage,
+		response: ServerResponse,
+	): Promise<void> {
 		this.inFlight++;
 		this.stats.maxConcurrentRequests = Math.max(this.stats.maxConcurrentRequests, this.inFlight);
 		response.on('close', () => this.inFlight--);
 		const requestId = newRequestId();
-		let request: EmulatorRequest = { service, method: incoming.method ?? 'GET', pathname: '/', query: {}, headers: incoming.headers, body: Buffer.alloc(0), requestId };
-		const record: RequestRecord = { service, method: request.method, path: '/', query: {}, status: 0 };
+		let request: EmulatorRequest = {
+			service,
+			method: incoming.method ?? 'GET',
+			pathname: '/',
+			query: {},
+			headers: incoming.headers,
+			body: Buffer.alloc(0),
+			requestId,
+		};
+		const record: RequestRecord = {
+			service,
+			method: request.method,
+			path: '/',
+			query: {},
+			status: 0,
+		};
 		let answer: Answer;
 		let truncate = false;
 		try {
@@ -277,11 +380,13 @@ export class Emulator implements ObjectStore {
 				incoming.socket.destroy();
 				return;
 			}
-			const injected = hit && (this.take('errorCount') || (this.faults.errorRate ?? 0) > this.random());
+			const injected =
+				hit && (this.take('errorCount') || (this.faults.errorRate ?? 0) > this.random());
 			if (injected) {
 				const code = this.faults.errorCode ?? 'SlowDown';
 				// errors/ci-slow-down.xml: SlowDown is 429 on the CI host, 503 on COS.
-				const status = this.faults.errorStatus ?? (code === 'SlowDown' && service === 'ci' ? 429 : 503);
+				const status =
+					this.faults.errorStatus ?? (code === 'SlowDown' && service === 'ci' ? 429 : 503);
 				throw new ServiceError(status, code, 'Injected fault: please reduce your request rate.');
 			}
 			verifyRequest(request, {
@@ -316,26 +421,48 @@ export class Emulator implements ObjectStore {
 	private asServiceError(error: unknown, service: Service): ServiceError {
 		if (error instanceof ServiceError) return error;
 		const ci = service === 'ci';
-		if (error instanceof BadXml) return ci ? new ServiceError(400, 'InvalidContent', error.message) : new ServiceError(400, 'MalformedXML', error.message);
-		if (error instanceof UnknownElement) return new ServiceError(400, 'InvalidArgument', error.message);
+		if (error instanceof BadXml)
+			return ci
+				? new ServiceError(400, 'InvalidContent', error.message)
+				: new ServiceError(400, 'MalformedXML', error.message);
+		if (error instanceof UnknownElement)
+			return new ServiceError(400, 'InvalidArgument', error.message);
 		if (error instanceof URIError) {
 			const message = 'The request path or query is not valid percent-encoding.';
-			return ci ? new ServiceError(404, 'InvalidUrl', message) : new ServiceError(400, 'InvalidURI', message);
+			return ci
+				? new ServiceError(404, 'InvalidUrl', message)
+				: new ServiceError(400, 'InvalidURI', message);
 		}
 		this.warn(`internal error: ${(error as Error).stack ?? String(error)}`);
-		return new ServiceError(500, 'InternalError', 'We encountered an internal error. Please try again.');
+		return new ServiceError(
+			500,
+			'InternalError',
+			'We encountered an internal error. Please try again.',
+		);
 	}
 
 	private async route(request: EmulatorRequest): Promise<Answer> {
-		if (request.service === 'cos') return await handleCos(request, this, this.engine, this.shutdown.signal);
-		if (request.pathname === '/template' || request.pathname.startsWith('/template/')) return this.templates.handle(request);
-		if (request.pathname === '/jobs' || request.pathname.startsWith('/jobs/')) return await this.jobs.handle(request);
-		throw new ServiceError(404, 'InvalidUrl', `${request.method} ${request.pathname} is not an API of this emulator.`);
+		if (request.service === 'cos')
+			return await handleCos(request, this, this.engine, this.shutdown.signal);
+		if (request.pathname === '/template' || request.pathname.startsWith('/template/'))
+			return this.templates.handle(request);
+		if (request.pathname === '/jobs' || request.pathname.startsWith('/jobs/'))
+			return await this.jobs.handle(request);
+		throw new ServiceError(
+			404,
+			'InvalidUrl',
+			`${request.method} ${request.pathname} is not an API of this emulator.`,
+		);
 	}
 
 	private async jobFinished(job: Job): Promise<void> {
 		if (job.callback?.type === 'TDMQ') {
-			this.mqMessages.push({ jobId: job.id, config: job.callback.mq, format: job.callback.format, body: callbackBody(job).body });
+			this.mqMessages.push({
+				jobId: job.id,
+				config: job.callback.mq,
+				format: job.callback.format,
+				body: callbackBody(job).body,
+			});
 			return;
 		}
 		if (!job.callback?.url) return;

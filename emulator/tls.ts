@@ -1,5 +1,10 @@
 import { readFileSync } from 'fs';
-import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'http';
+import {
+	createServer as createHttpServer,
+	type IncomingMessage,
+	type Server as HttpServer,
+	type ServerResponse,
+} from 'http';
 import { createServer as createHttpsServer } from 'https';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'net';
 import { join } from 'path';
@@ -33,7 +38,13 @@ const TLS_HANDSHAKE = 0x16;
  * request line starts with it.
  */
 export function dualServer(secure: Handler, plain: Handler): DualServer {
-	const https = createHttpsServer({ key: readFileSync(join(TLS_DIR, 'server.key')), cert: readFileSync(join(TLS_DIR, 'server.pem')) }, secure);
+	const https = createHttpsServer(
+		{
+			key: readFileSync(join(TLS_DIR, 'server.key')),
+			cert: readFileSync(join(TLS_DIR, 'server.pem')),
+		},
+		secure,
+	);
 	const http = createHttpServer(plain);
 	const sockets = new Set<Socket>();
 	const front = createNetServer((socket) => {

@@ -1,7 +1,13 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 
 const builder = new XMLBuilder({ format: false, suppressEmptyNode: true, processEntities: true });
-const parser = new XMLParser({ ignoreAttributes: true, ignoreDeclaration: true, parseTagValue: false, trimValues: true, processEntities: true });
+const parser = new XMLParser({
+	ignoreAttributes: true,
+	ignoreDeclaration: true,
+	parseTagValue: false,
+	trimValues: true,
+	processEntities: true,
+});
 
 export type XmlValue = string | number | boolean | undefined | null | XmlObject | XmlValue[];
 export interface XmlObject {
@@ -32,7 +38,11 @@ export function child(node: XmlValue, name: string): XmlValue {
 }
 
 export function textOf(node: XmlValue): string | undefined {
-	return typeof node === 'string' ? node : typeof node === 'number' || typeof node === 'boolean' ? String(node) : undefined;
+	return typeof node === 'string'
+		? node
+		: typeof node === 'number' || typeof node === 'boolean'
+			? String(node)
+			: undefined;
 }
 
 /**
@@ -42,7 +52,10 @@ export function textOf(node: XmlValue): string | undefined {
 export function onlyChildren(node: XmlValue, allowed: readonly string[], where: string): void {
 	if (!node || typeof node !== 'object' || Array.isArray(node)) return;
 	const unknown = Object.keys(node).find((name) => !allowed.includes(name));
-	if (unknown) throw new UnknownElement(`${where}.${unknown} is not a documented element (${allowed.join(', ')}); the emulator refuses what no source documents.`);
+	if (unknown)
+		throw new UnknownElement(
+			`${where}.${unknown} is not a documented element (${allowed.join(', ')}); the emulator refuses what no source documents.`,
+		);
 }
 
 export class UnknownElement extends Error {}

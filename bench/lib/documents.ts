@@ -20,14 +20,26 @@ function recognizedLines(lineCount: number): RecognizedLine[] {
 	return Array.from({ length: lineCount }, (_, index) => {
 		const text = lineText(index);
 		const y = 10 + index * 30;
-		const characters = [...text].map((character, i) => ({ character, confidence: 99, box: { x: 10 + i * 12, y, width: 12, height: 24 } }));
-		return { text, confidence: 99, box: { x: 10, y, width: 12 * text.length, height: 24 }, characters };
+		const characters = [...text].map((character, i) => ({
+			character,
+			confidence: 99,
+			box: { x: 10 + i * 12, y, width: 12, height: 24 },
+		}));
+		return {
+			text,
+			confidence: 99,
+			box: { x: 10, y, width: 12 * text.length, height: 24 },
+			characters,
+		};
 	});
 }
 
 export function ocrResponseXml(lineCount: number): string {
 	return toXml('Response', {
-		TextDetections: textDetections(recognizedLines(lineCount), { words: true, wordPolygons: false }),
+		TextDetections: textDetections(recognizedLines(lineCount), {
+			words: true,
+			wordPolygons: false,
+		}),
 		Language: 'zh',
 		Angel: 0,
 		PdfPageSize: 0,

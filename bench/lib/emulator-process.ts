@@ -3,7 +3,13 @@
  * (signature checks, OCR, building answers) then costs the benchmarked process nothing, as with the
  * real service, and its memory (a 200 MB object) is not counted in the benchmark's RSS.
  */
-import { makePdf, startEmulator, type Emulator, type EmulatorOptions, type Faults } from '../../emulator';
+import {
+	makePdf,
+	startEmulator,
+	type Emulator,
+	type EmulatorOptions,
+	type Faults,
+} from '../../emulator';
 import { textPng } from '../../test/helpers/images';
 
 export type Command =
@@ -41,7 +47,11 @@ async function handle(command: Command): Promise<unknown> {
 			return null;
 		case 'stats': {
 			const { stats, requests, objects } = running();
-			return { stats, requests: requests.map(({ method, path, status }) => ({ method, path, status })), objects: objects.size };
+			return {
+				stats,
+				requests: requests.map(({ method, path, status }) => ({ method, path, status })),
+				objects: objects.size,
+			};
 		}
 		case 'close':
 			await emulator?.close();
@@ -53,7 +63,11 @@ async function handle(command: Command): Promise<unknown> {
 process.on('message', (message: { id: number; command: Command }) => {
 	handle(message.command).then(
 		(result) => process.send?.({ id: message.id, result }),
-		(error: unknown) => process.send?.({ id: message.id, error: error instanceof Error ? error.message : String(error) }),
+		(error: unknown) =>
+			process.send?.({
+				id: message.id,
+				error: error instanceof Error ? error.message : String(error),
+			}),
 	);
 });
 process.on('disconnect', () => process.exit(0));

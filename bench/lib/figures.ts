@@ -52,7 +52,10 @@ export function figure(fields: Omit<Figure, 'ratio'> & { ratio?: number }): Figu
 }
 
 /** A goal on the ratio (value / reference unless given): `ratio <= limit`. */
-export function ratioAtMost(fields: Omit<Figure, 'ratio' | 'goal' | 'met'> & { ratio?: number }, limit: number): Figure {
+export function ratioAtMost(
+	fields: Omit<Figure, 'ratio' | 'goal' | 'met'> & { ratio?: number },
+	limit: number,
+): Figure {
 	const ratio = fields.ratio ?? fields.value / fields.reference;
 	return figure({ ...fields, ratio, goal: `ratio <= ${limit}`, met: ratio <= limit });
 }
@@ -74,7 +77,12 @@ export function table(figures: Figure[]): string {
 		f.met === null ? '' : f.met ? 'yes' : '**no**',
 	]);
 	const header = ['figure', 'value', 'reference', 'ratio', 'goal', 'met'];
-	const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-	const line = (cells: string[]) => `| ${cells.map((text, column) => text.padEnd(widths[column])).join(' | ')} |`;
-	return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+	const widths = header.map((title, column) =>
+		Math.max(title.length, ...rows.map((row) => row[column].length)),
+	);
+	const line = (cells: string[]) =>
+		`| ${cells.map((text, column) => text.padEnd(widths[column])).join(' | ')} |`;
+	return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join(
+		'\n',
+	);
 }

@@ -28,6 +28,9 @@ export async function runNode(
 		// Starting at the node itself skips the Manual Trigger stand-in (and its copy of binary data).
 		...(options.startAtNode && { startNode: 'CI' }),
 	});
-	if (result.error) throw new Error(`the workflow failed: ${result.error.message}${result.error.description ? ` (${result.error.description})` : ''}`);
+	if (result.error)
+		throw new Error(
+			`the workflow failed: ${result.error.message}${result.error.description ? ` (${result.error.description})` : ''}`,
+		);
 	return result.items('CI');
 }

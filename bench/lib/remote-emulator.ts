@@ -26,22 +26,29 @@ export class RemoteEmulator {
 
 	private constructor() {
 		// The parent runs under tsx: the child inherits its execArgv (tsx's loader) and so loads TypeScript too.
-		this.child = fork(path.join(__dirname, 'emulator-process.ts'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+		this.child = fork(path.join(__dirname, 'emulator-process.ts'), [], {
+			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+		});
 		this.child.on('message', (message: { id: number; result?: unknown; error?: string }) => {
 			const waiter = this.pending.get(message.id);
 			this.pending.delete(message.id);
-			if (message.error !== undefined) waiter?.reject(new Error(`emulator process: ${message.error}`));
+			if (message.error !== undefined)
+				waiter?.reject(new Error(`emulator process: ${message.error}`));
 			else waiter?.resolve(message.result);
 		});
 		this.child.on('exit', (code) => {
-			for (const waiter of this.pending.values()) waiter.reject(new Error(`the emulator process exited (${code})`));
+			for (const waiter of this.pending.values())
+				waiter.reject(new Error(`the emulator process exited (${code})`));
 			this.pending.clear();
 		});
 	}
 
 	static async start(options: EmulatorOptions = {}): Promise<RemoteEmulator> {
 		const remote = new RemoteEmulator();
-		remote.started = (await remote.send({ op: 'start', options: { engine: 'text', ...options } })) as Started;
+		remote.started = (await remote.send({
+			op: 'start',
+			options: { engine: 'text', ...options },
+		})) as Started;
 		return remote;
 	}
 
@@ -69,13 +76,19 @@ export class RemoteEmulator {
 	/** Credential data for the package's credential, pointing at this emulator. */
 	credential(): ICredentialDataDecryptedObject {
 		const { options, cosUrl, ciUrl } = this.info();
-		return { secretId: options.secretId, secretKey: options.secretKey, bucket: options.bucket, region: options.region, cosEndpoint: cosUrl, ciEndpoint: ciUrl };
+		return {
+			secretId: options.secretId,
+			secretKey: options.secretKey,
+			bucket: options.bucket,
+			region: options.region,
+			cosEndpoint: cosUrl,
+			ciEndpoint: ciUrl,
+		};
 	}
 
 	async setFaults(faults: Faults): Promise<void> {
 		await this.send({ op: 'setFaults', faults });
 	}
-
 
 	async putPdf(key: string, pages: string[][]): Promise<void> {
 		await this.send({ op: 'putPdf', key, pages });
@@ -90,7 +103,11 @@ export class RemoteEmulator {
 		await this.send({ op: 'reset' });
 	}
 
-	async stats(): Promise<{ stats: EmulatorStats; requests: Array<{ method: string; path: string; status: number }>; objects: number }> {
+	async stats(): Promise<{
+		stats: EmulatorStats;
+		requests: Array<{ method: string; path: string; status: number }>;
+		objects: number;
+	}> {
 		return (await this.send({ op: 'stats' })) as Awaited<ReturnType<RemoteEmulator['stats']>>;
 	}
 

@@ -33,7 +33,9 @@ export class VirtualClock {
 		this.sleeps.push({ at: this.time, ms });
 		const target = this.time + Math.max(0, ms);
 		for (;;) {
-			const due = [...this.pending.entries()].filter(([, timer]) => timer.due <= target).sort((a, b) => a[1].due - b[1].due)[0];
+			const due = [...this.pending.entries()]
+				.filter(([, timer]) => timer.due <= target)
+				.sort((a, b) => a[1].due - b[1].due)[0];
 			if (!due) break;
 			this.pending.delete(due[0]);
 			this.time = due[1].due;

@@ -11,8 +11,21 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { isOtherCallback, isRejection, readCallback, reject, type JobCallback, type Rejection } from './helpers/callback';
-import { checkDeliveryRecord, deliveryRecordProperty, forgetDeliveries, markerPrefixOption, undeliveredJobs } from './helpers/deliveryRecord';
+import {
+	isOtherCallback,
+	isRejection,
+	readCallback,
+	reject,
+	type JobCallback,
+	type Rejection,
+} from './helpers/callback';
+import {
+	checkDeliveryRecord,
+	deliveryRecordProperty,
+	forgetDeliveries,
+	markerPrefixOption,
+	undeliveredJobs,
+} from './helpers/deliveryRecord';
 import { describeJobs, jobClock, JOB_STATES, simplifyJob } from './helpers/jobs';
 import { CREDENTIAL_TYPE } from './transport/account';
 
@@ -25,7 +38,11 @@ function sameSecret(given: string, expected: string): boolean {
 	return timingSafeEqual(digest(given), digest(expected));
 }
 
-function answer(context: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
+function answer(
+	context: IWebhookFunctions,
+	status: number,
+	body: IDataObject,
+): IWebhookResponseData {
 	const response = context.getResponseObject();
 	response.writeHead(status, { 'content-type': 'application/json' });
 	response.end(JSON.stringify(body));
@@ -34,10 +51,12 @@ function answer(context: IWebhookFunctions, status: number, body: IDataObject): 
 
 async function rawBody(context: IWebhookFunctions): Promise<Buffer | Rejection> {
 	const request = context.getRequestObject();
-	if (!Buffer.isBuffer(request.rawBody) && typeof request.readRawBody === 'function') await request.readRawBody();
+	if (!Buffer.isBuffer(request.rawBody) && typeof request.readRawBody === 'function')
+		await request.readRawBody();
 	if (Buffer.isBuffer(request.rawBody)) return request.rawBody;
 	// Without the raw bytes only a JSON body can be trusted: n8n's XML parser lower-cases tags.
-	if (String(request.headers['content-type'] ?? '').includes('xml')) return reject(400, 'The raw XML body is not available');
+	if (String(request.headers['content-type'] ?? '').includes('xml'))
+		return reject(400, 'The raw XML body is not available');
 	return Buffer.from(JSON.stringify(context.getBodyData()));
 }
 
@@ -55,7 +74,10 @@ const isServiceFailure = (error: unknown): error is NodeApiError => error instan
  * in another state is read again a few times (CONFIRM_RETRY_DELAYS_MS) before the callback is
  * refused as contradicted.
  */
-async function confirmedJobs(context: IWebhookFunctions, callback: JobCallback): Promise<IDataObject[] | Rejection> {
+async function confirmedJobs(
+	context: IWebhookFunctions,
+	callback: JobCallback,
+): Promise<IDataObject[] | Rejection> {
 	const claimed = new Map(callback.jobs.map((job) => [String(job.JobId), String(job.State)]));
 	const confirmed = new Map<string, IDataObject>();
 	let pending = [...claimed.keys()];
@@ -95,7 +117,9 @@ export class TencentCloudInfiniteTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL_TYPE, required: false }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'callback' }],
+		webhooks: [
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'callback' },
+		],
 		properties: [
 			{
 				displayName:
@@ -111,7 +135,8 @@ export class TencentCloudInfiniteTrigger implements INodeType {
 				typeOptions: { password: true },
 				default: '',
 				hint: 'Generate a long random value (e.g. openssl rand -hex 16). Callbacks without it are refused with 401.',
-				description: 'Callbacks must carry it as the token query parameter; leave empty only on a private network',
+				description:
+					'Callbacks must carry it as the token query parameter; leave empty only on a private network',
 			},
 			{
 				displayName: 'Confirm with the Service',
@@ -146,7 +171,8 @@ export class TencentCloudInfiniteTrigger implements INodeType {
 				name: 'simplify',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to emit jobs in the shape of Job › Get, instead of the whole normalized callback',
+				description:
+					'Whether to emit jobs in the shape of Job › Get, instead of the whole normalized callback',
 			},
 			{
 				displayName: 'Options',
@@ -155,9 +181,21 @@ export class TencentCloudInfiniteTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{ displayName: 'Event', name: 'event', type: 'string', default: 'TaskFinish', description: 'Only callbacks of this EventName start the workflow; empty means all' },
+					{
+						displayName: 'Event',
+						name: 'event',
+						type: 'string',
+						default: 'TaskFinish',
+						description: 'Only callbacks of this EventName start the workflow; empty means all',
+					},
 					markerPrefixOption,
-					{ displayName: 'Max Body Size (KB)', name: 'maxBodyKb', type: 'number', default: 10240, typeOptions: { minValue: 1 } },
+					{
+						displayName: 'Max Body Size (KB)',
+						name: 'maxBodyKb',
+						type: 'number',
+						default: 10240,
+						typeOptions: { minValue: 1 },
+					},
 				],
 			},
 		],
@@ -189,20 +227,27 @@ export class TencentCloudInfiniteTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const outcome = await receive(this).catch((error: unknown): Rejection => {
 			if (isServiceFailure(error)) {
-				this.logger.warn(`Tencent Cloud Infinite Trigger: a callback could not be confirmed: ${error.message}`);
+				this.logger.warn(
+					`Tencent Cloud Infinite Trigger: a callback could not be confirmed: ${error.message}`,
+				);
 				return reject(502, `The job could not be confirmed with the service: ${error.message}`);
 			}
-			this.logger.error(`Tencent Cloud Infinite Trigger: a callback failed: ${(error as Error)?.stack ?? String(error)}`);
+			this.logger.error(
+				`Tencent Cloud Infinite Trigger: a callback failed: ${(error as Error)?.stack ?? String(error)}`,
+			);
 			return reject(500, 'The callback could not be processed; the n8n log has the details');
 		});
-		return isRejection(outcome) ? answer(this, outcome.status, { status: 'rejected', reason: outcome.reason }) : outcome;
+		return isRejection(outcome)
+			? answer(this, outcome.status, { status: 'rejected', reason: outcome.reason })
+			: outcome;
 	}
 }
 
 async function receive(context: IWebhookFunctions): Promise<IWebhookResponseData | Rejection> {
 	const secret = context.getNodeParameter('secretToken', '') as string;
 	const query = context.getQueryData() as IDataObject;
-	if (secret && !sameSecret(String(query.token ?? ''), secret)) return reject(401, 'Missing or wrong token');
+	if (secret && !sameSecret(String(query.token ?? ''), secret))
+		return reject(401, 'Missing or wrong token');
 
 	const options = context.getNodeParameter('options', {}) as IDataObject;
 	const body = await rawBody(context);
@@ -210,13 +255,19 @@ async function receive(context: IWebhookFunctions): Promise<IWebhookResponseData
 	const contentType = String(context.getRequestObject().headers['content-type'] ?? '');
 	const callback = readCallback(body, contentType, Number(options.maxBodyKb ?? 10240) * 1024);
 	if (isRejection(callback)) return callback;
-	if (isOtherCallback(callback)) return answer(context, 200, { status: 'ignored', reason: 'not a job callback' });
+	if (isOtherCallback(callback))
+		return answer(context, 200, { status: 'ignored', reason: 'not a job callback' });
 
 	const event = options.event === undefined ? 'TaskFinish' : String(options.event);
 	const tags = context.getNodeParameter('tags', []) as string[];
 	const states = context.getNodeParameter('states', []) as string[];
-	const wanted = callback.jobs.filter((job) => (!tags.length || tags.includes(String(job.Tag))) && (!states.length || states.includes(String(job.State))));
-	if ((event && callback.eventName !== event) || wanted.length === 0) return answer(context, 200, { status: 'ignored', reason: 'filtered out' });
+	const wanted = callback.jobs.filter(
+		(job) =>
+			(!tags.length || tags.includes(String(job.Tag))) &&
+			(!states.length || states.includes(String(job.State))),
+	);
+	if ((event && callback.eventName !== event) || wanted.length === 0)
+		return answer(context, 200, { status: 'ignored', reason: 'filtered out' });
 
 	const hasCredential = Boolean(context.getNode().credentials?.[CREDENTIAL_TYPE]);
 	const confirm = hasCredential && (context.getNodeParameter('confirm', true) as boolean);
@@ -225,10 +276,13 @@ async function receive(context: IWebhookFunctions): Promise<IWebhookResponseData
 
 	const fresh = await undeliveredJobs(context, jobs);
 	if (isRejection(fresh)) return fresh;
-	if (fresh.length === 0) return answer(context, 200, { status: 'ignored', reason: 'already received' });
+	if (fresh.length === 0)
+		return answer(context, 200, { status: 'ignored', reason: 'already received' });
 
 	const simplify = context.getNodeParameter('simplify', true) as boolean;
-	const items = fresh.map((job) => ({ json: simplify ? simplifyJob(job) : { EventName: callback.eventName, JobsDetail: job } }));
+	const items = fresh.map((job) => ({
+		json: simplify ? simplifyJob(job) : { EventName: callback.eventName, JobsDetail: job },
+	}));
 	// n8n ignores `webhookResponse` when a workflow starts, so the node answers itself.
 	answer(context, 200, { status: 'accepted', jobs: items.length });
 	return { workflowData: [items], noWebhookResponse: true };

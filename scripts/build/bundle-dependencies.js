@@ -33,7 +33,12 @@ function packageNameOf(specifier) {
 }
 
 function isRelative(specifier) {
-	return specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || specifier === '..';
+	return (
+		specifier.startsWith('./') ||
+		specifier.startsWith('../') ||
+		specifier === '.' ||
+		specifier === '..'
+	);
 }
 
 function jsFiles(dir) {
@@ -47,7 +52,9 @@ function jsFiles(dir) {
 const keepAllExternal = {
 	name: 'keep-all-external',
 	setup(build) {
-		build.onResolve({ filter: /.*/ }, (args) => (args.kind === 'entry-point' ? undefined : { path: args.path, external: true }));
+		build.onResolve({ filter: /.*/ }, (args) =>
+			args.kind === 'entry-point' ? undefined : { path: args.path, external: true },
+		);
 	},
 };
 
@@ -79,7 +86,11 @@ function licenceNotice(packageDir) {
 	const text = file
 		? readFileSync(path.join(packageDir, file), 'utf8').trim()
 		: `${manifest.license ?? 'UNLICENSED'}${author ? `, by ${author}` : ''} (from its package.json; the package has no licence file)`;
-	return { id: `${manifest.name}@${manifest.version}`, license: manifest.license ?? 'UNLICENSED', text };
+	return {
+		id: `${manifest.name}@${manifest.version}`,
+		license: manifest.license ?? 'UNLICENSED',
+		text,
+	};
 }
 
 /** The installed folder of `name` as seen from `fromDir` (Node's lookup, without loading it). */
@@ -87,7 +98,8 @@ function packageDirFrom(name, fromDir) {
 	for (let dir = fromDir; ; dir = path.dirname(dir)) {
 		const candidate = path.join(dir, 'node_modules', name);
 		if (existsSync(path.join(candidate, 'package.json'))) return candidate;
-		if (path.dirname(dir) === dir) throw new Error(`${name} is not installed (looked up from ${fromDir}): run npm ci`);
+		if (path.dirname(dir) === dir)
+			throw new Error(`${name} is not installed (looked up from ${fromDir}): run npm ci`);
 	}
 }
 
@@ -101,7 +113,8 @@ function packageClosure(name, fromDir) {
 		const id = `${manifest.name}@${manifest.version}`;
 		if (seen.has(id)) continue;
 		seen.set(id, dir);
-		for (const dependency of Object.keys(manifest.dependencies ?? {})) queue.push(packageDirFrom(dependency, dir));
+		for (const dependency of Object.keys(manifest.dependencies ?? {}))
+			queue.push(packageDirFrom(dependency, dir));
 	}
 	return [...seen.values()];
 }
@@ -114,7 +127,11 @@ function banner(bundled, root) {
 		`without dependencies): ${bundled.join(', ')}. The licence notices of each, and of the packages`,
 		`each depends on (a prebuilt build such as fast-xml-parser's lib/fxp.cjs embeds their code):`,
 		'',
-		...unique.flatMap((notice) => [`---- ${notice.id} (${notice.license}) ----`, ...notice.text.split(/\r?\n/), '']),
+		...unique.flatMap((notice) => [
+			`---- ${notice.id} (${notice.license}) ----`,
+			...notice.text.split(/\r?\n/),
+			'',
+		]),
 	];
 	const body = lines.map((line) => ` * ${line.replaceAll('*/', '* /')}`.trimEnd()).join('\n');
 	return `/*!\n${body}\n */`;
@@ -129,7 +146,9 @@ async function bundleDependencies({ root = ROOT, distDir = path.join(root, 'dist
 	const peers = new Set(Object.keys(manifest.peerDependencies ?? {}));
 	const devDependencies = new Set(Object.keys(manifest.devDependencies ?? {}));
 	if (Object.keys(manifest.dependencies ?? {}).length > 0) {
-		throw new Error(`package.json has dependencies (${Object.keys(manifest.dependencies).join(', ')}): n8n Cloud and verification accept none; make them devDependencies, they are bundled`);
+		throw new Error(
+			`package.json has dependencies (${Object.keys(manifest.dependencies).join(', ')}): n8n Cloud and verification accept none; make them devDependencies, they are bundled`,
+		);
 	}
 
 	const toBundle = new Map();
@@ -139,15 +158,21 @@ async function bundleDependencies({ root = ROOT, distDir = path.join(root, 'dist
 		const name = packageNameOf(specifier);
 		if (peers.has(name)) continue;
 		if (!devDependencies.has(name)) {
-			problems.push(`${path.relative(root, file)} requires '${specifier}', which is neither a peer dependency nor a devDependency to bundle`);
+			problems.push(
+				`${path.relative(root, file)} requires '${specifier}', which is neither a peer dependency nor a devDependency to bundle`,
+			);
 			continue;
 		}
 		toBundle.set(file, new Set([...(toBundle.get(file) ?? []), name]));
 	}
 	const users = new Map();
-	for (const [file, names] of toBundle) for (const name of names) users.set(name, [...(users.get(name) ?? []), file]);
+	for (const [file, names] of toBundle)
+		for (const name of names) users.set(name, [...(users.get(name) ?? []), file]);
 	for (const [name, files] of users) {
-		if (files.length > 1) problems.push(`${name} is required by ${files.map((file) => path.relative(root, file)).join(' and ')}: route it through one module, so that one copy is bundled`);
+		if (files.length > 1)
+			problems.push(
+				`${name} is required by ${files.map((file) => path.relative(root, file)).join(' and ')}: route it through one module, so that one copy is bundled`,
+			);
 	}
 	if (problems.length > 0) throw new Error(`cannot bundle dist/:\n  ${problems.join('\n  ')}`);
 
@@ -161,7 +186,9 @@ async function bundleDependencies({ root = ROOT, distDir = path.join(root, 'dist
 					if (args.kind === 'entry-point') return undefined;
 					// Inside a bundled package everything is inlined; in our own file only the listed packages.
 					if (args.importer.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
-					return packages.includes(packageNameOf(args.path)) && !isRelative(args.path) ? undefined : { path: args.path, external: true };
+					return packages.includes(packageNameOf(args.path)) && !isRelative(args.path)
+						? undefined
+						: { path: args.path, external: true };
 				});
 			},
 		};
@@ -185,15 +212,21 @@ async function bundleDependencies({ root = ROOT, distDir = path.join(root, 'dist
 			plugins: [bundleOnly],
 			logLevel: 'warning',
 		});
-		const inlined = Object.keys(result.metafile.inputs).filter((input) => input.includes('node_modules/'));
+		const inlined = Object.keys(result.metafile.inputs).filter((input) =>
+			input.includes('node_modules/'),
+		);
 		rebuilt.push({ file, packages, inlined });
 	}
 
 	// What is left must be relative, a peer dependency or a built-in: nothing to install.
 	const left = (await importsOf(jsFiles(distDir), root)).filter(
-		({ specifier }) => !isRelative(specifier) && !BUILTINS.has(specifier) && !peers.has(packageNameOf(specifier)),
+		({ specifier }) =>
+			!isRelative(specifier) && !BUILTINS.has(specifier) && !peers.has(packageNameOf(specifier)),
 	);
-	if (left.length > 0) throw new Error(`dist/ still requires packages after bundling: ${left.map(({ file, specifier }) => `${path.relative(root, file)}: ${specifier}`).join(', ')}`);
+	if (left.length > 0)
+		throw new Error(
+			`dist/ still requires packages after bundling: ${left.map(({ file, specifier }) => `${path.relative(root, file)}: ${specifier}`).join(', ')}`,
+		);
 	return rebuilt;
 }
 
@@ -205,9 +238,13 @@ if (require.main === module) {
 	bundleDependencies({ root: ROOT, distDir }).then(
 		(rebuilt) => {
 			for (const { file, packages, inlined } of rebuilt) {
-				process.stdout.write(`bundled ${packages.join(', ')} into ${path.relative(ROOT, file)} (${inlined.length} file(s) from node_modules)\n`);
+				process.stdout.write(
+					`bundled ${packages.join(', ')} into ${path.relative(ROOT, file)} (${inlined.length} file(s) from node_modules)\n`,
+				);
 			}
-			process.stdout.write(`bundle-dependencies: ${rebuilt.length} file(s) in ${Date.now() - started} ms\n`);
+			process.stdout.write(
+				`bundle-dependencies: ${rebuilt.length} file(s) in ${Date.now() - started} ms\n`,
+			);
 		},
 		(error) => {
 			process.stderr.write(`bundle-dependencies: ${error.message}\n`);

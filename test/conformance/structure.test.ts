@@ -44,23 +44,39 @@ afterAll(async () => {
 });
 
 const XML = { 'content-type': 'application/xml' };
-const cos = (method: string, key: string, options: SendOptions = {}) => send(emulator, 'cos', method, key, options);
-const ci = (method: string, path: string, body?: string, query?: Record<string, string>) => send(emulator, 'ci', method, path, { body, query, headers: body ? XML : {} });
+const cos = (method: string, key: string, options: SendOptions = {}) =>
+	send(emulator, 'cos', method, key, options);
+const ci = (method: string, path: string, body?: string, query?: Record<string, string>) =>
+	send(emulator, 'ci', method, path, { body, query, headers: body ? XML : {} });
 
 /** The samples compared so far (the coverage test at the end checks every one was). */
 const compared = new Set<string>();
 
 function expectShape(file: string, answer: string, options: CompareOptions = {}): void {
 	compared.add(file);
-	expect({ file, differences: compareXml(sample(file).body as string, answer, options) }).toEqual({ file, differences: [] });
+	expect({ file, differences: compareXml(sample(file).body as string, answer, options) }).toEqual({
+		file,
+		differences: [],
+	});
 }
 function expectJsonShape(file: string, answer: unknown): void {
 	compared.add(file);
-	expect({ file, differences: compareJson(sample(file).body, answer) }).toEqual({ file, differences: [] });
+	expect({ file, differences: compareJson(sample(file).body, answer) }).toEqual({
+		file,
+		differences: [],
+	});
 }
 
-const ID_CARD_FRONT = ['姓名 张明', '性别 男', '民族 汉', '出生 1987/1/1', '住址 北京市石景山区高新技术园腾讯大楼', '公民身份号码 440524198701010014'];
-const TEMPLATE = '<Request><Tag>ImageOCR</Tag><Name>TemplateName</Name><ImageOCR><Type>general</Type><LanguageType>zh</LanguageType><IsPdf>true</IsPdf><PdfPageNumber>2</PdfPageNumber><IsWord>true</IsWord></ImageOCR></Request>';
+const ID_CARD_FRONT = [
+	'姓名 张明',
+	'性别 男',
+	'民族 汉',
+	'出生 1987/1/1',
+	'住址 北京市石景山区高新技术园腾讯大楼',
+	'公民身份号码 440524198701010014',
+];
+const TEMPLATE =
+	'<Request><Tag>ImageOCR</Tag><Name>TemplateName</Name><ImageOCR><Type>general</Type><LanguageType>zh</LanguageType><IsPdf>true</IsPdf><PdfPageNumber>2</PdfPageNumber><IsWord>true</IsWord></ImageOCR></Request>';
 const USER_DATA = '<UserData>This is my data.</UserData><JobLevel>0</JobLevel>';
 
 /** A template; `plain` leaves IsWord out (the finished-job samples show no characters). */
@@ -68,7 +84,8 @@ async function template(plain = false): Promise<string> {
 	const body = plain ? TEMPLATE.replace('<IsWord>true</IsWord>', '') : TEMPLATE;
 	return xml(await ci('POST', 'template', body)).Template.TemplateId as string;
 }
-const ocrJob = (operation: string, extra = '', object = 'pic/ocr1.png') => `<Request><Tag>ImageOCR</Tag><Input><Object>${object}</Object></Input><Operation>${operation}</Operation>${extra}</Request>`;
+const ocrJob = (operation: string, extra = '', object = 'pic/ocr1.png') =>
+	`<Request><Tag>ImageOCR</Tag><Input><Object>${object}</Object></Input><Operation>${operation}</Operation>${extra}</Request>`;
 const cardJob = (cardType: string, object: string, extra = '') =>
 	`<Request><Tag>ImageLicenseRec</Tag><Input><Object>${object}</Object></Input><Operation><ImageLicenseRec><CardType>${cardType}</CardType></ImageLicenseRec>${USER_DATA}</Operation>${extra}</Request>`;
 async function submit(body: string): Promise<{ reply: Reply; id: string }> {
@@ -79,7 +96,9 @@ async function submit(body: string): Promise<{ reply: Reply; id: string }> {
 /** Moves every job on to its end and waits for the recognition to finish. */
 async function finishJobs(): Promise<void> {
 	clock.advance(1000);
-	await until(() => [...emulator.jobs.byId.values()].every((job) => !['Submitted', 'Running'].includes(job.state)));
+	await until(() =>
+		[...emulator.jobs.byId.values()].every((job) => !['Submitted', 'Running'].includes(job.state)),
+	);
 }
 const describeJob = (id: string) => ci('GET', `jobs/${id}`);
 
@@ -87,22 +106,55 @@ describe('sync OCR (sync-ocr/)', () => {
 	beforeEach(() => emulator.objects.set('pic.png', textPng(['你好', '再见'])));
 
 	it('general, without isword: no Words, no placeholders', async () => {
-		expectShape('sync-ocr/general.xml', (await cos('GET', 'pic.png', { query: { 'ci-process': 'OCR', type: 'general', 'language-type': 'zh' } })).text);
+		expectShape(
+			'sync-ocr/general.xml',
+			(
+				await cos('GET', 'pic.png', {
+					query: { 'ci-process': 'OCR', type: 'general', 'language-type': 'zh' },
+				})
+			).text,
+		);
 	});
 
 	it('general with isword: Words with their WordCoordPoint', async () => {
-		const reply = await cos('GET', 'pic.png', { query: { 'ci-process': 'OCR', type: 'general', 'language-type': 'zh', ispdf: 'true', isword: 'true' } });
+		const reply = await cos('GET', 'pic.png', {
+			query: {
+				'ci-process': 'OCR',
+				type: 'general',
+				'language-type': 'zh',
+				ispdf: 'true',
+				isword: 'true',
+			},
+		});
 		expectShape('sync-ocr/general-isword.xml', reply.text);
 	});
 
 	it('handwriting with enable-word-polygon: WordPolygon per character, an empty Language', async () => {
 		emulator.objects.set('hand.png', textPng('再见'));
-		expectShape('sync-ocr/handwriting-word-polygon.xml', (await cos('GET', 'hand.png', { query: { 'ci-process': 'OCR', type: 'handwriting', 'enable-word-polygon': 'true' } })).text);
+		expectShape(
+			'sync-ocr/handwriting-word-polygon.xml',
+			(
+				await cos('GET', 'hand.png', {
+					query: { 'ci-process': 'OCR', type: 'handwriting', 'enable-word-polygon': 'true' },
+				})
+			).text,
+		);
 	});
 
 	it('a PDF page: PdfPageSize is the page count', async () => {
-		emulator.objects.set('test01.pdf', makePdf([['one'], ['Page two', 'content'], ['three'], ['four'], ['five']]));
-		const query = { 'ci-process': 'OCR', type: 'general', 'language-type': 'zh', ispdf: 'true', 'pdf-pagenumber': '2', isword: 'true', 'enable-word-polygon': 'false' };
+		emulator.objects.set(
+			'test01.pdf',
+			makePdf([['one'], ['Page two', 'content'], ['three'], ['four'], ['five']]),
+		);
+		const query = {
+			'ci-process': 'OCR',
+			type: 'general',
+			'language-type': 'zh',
+			ispdf: 'true',
+			'pdf-pagenumber': '2',
+			isword: 'true',
+			'enable-word-polygon': 'false',
+		};
 		expectShape('sync-ocr/pdf-page.xml', (await cos('GET', 'test01.pdf', { query })).text);
 	});
 });
@@ -155,9 +207,21 @@ describe('templates (templates/)', () => {
 		expectShape('templates/create.xml', created.text);
 		const id = xml(created).Template.TemplateId as string;
 		// get.xml and list.xml order the same answer's entries differently: get is compared without order.
-		expectShape('templates/get.xml', (await ci('GET', 'template', undefined, { tag: 'ImageOCR', ids: id })).text, { ordered: false });
-		await ci('POST', 'template', TEMPLATE.replace('<Type>general</Type>', '<Type>handwriting</Type>'));
-		expectShape('templates/list.xml', (await ci('GET', 'template', undefined, { tag: 'ImageOCR', pageNumber: '1', pageSize: '10' })).text);
+		expectShape(
+			'templates/get.xml',
+			(await ci('GET', 'template', undefined, { tag: 'ImageOCR', ids: id })).text,
+			{ ordered: false },
+		);
+		await ci(
+			'POST',
+			'template',
+			TEMPLATE.replace('<Type>general</Type>', '<Type>handwriting</Type>'),
+		);
+		expectShape(
+			'templates/list.xml',
+			(await ci('GET', 'template', undefined, { tag: 'ImageOCR', pageNumber: '1', pageSize: '10' }))
+				.text,
+		);
 		expectShape('templates/update.xml', (await ci('PUT', `template/${id}`, TEMPLATE)).text);
 		expectShape('templates/delete.xml', (await ci('DELETE', `template/${id}`)).text);
 	});
@@ -172,17 +236,30 @@ describe('OCR jobs (jobs/)', () => {
 		expectShape('jobs/ocr-submit-template.xml', byTemplate.reply.text);
 		clock.advance(500);
 		expectShape('jobs/ocr-describe-running.xml', (await describeJob(byTemplate.id)).text);
-		expectShape('jobs/ocr-describe-multi.xml', (await describeJob(`${byTemplate.id},a00000000000000000000000000000000`)).text);
-		const inline = await submit(ocrJob(`<ImageOCR><Type>general</Type><LanguageType>zh</LanguageType><IsPdf>true</IsPdf><PdfPageNumber>2</PdfPageNumber><IsWord>true</IsWord></ImageOCR>${USER_DATA}`));
+		expectShape(
+			'jobs/ocr-describe-multi.xml',
+			(await describeJob(`${byTemplate.id},a00000000000000000000000000000000`)).text,
+		);
+		const inline = await submit(
+			ocrJob(
+				`<ImageOCR><Type>general</Type><LanguageType>zh</LanguageType><IsPdf>true</IsPdf><PdfPageNumber>2</PdfPageNumber><IsWord>true</IsWord></ImageOCR>${USER_DATA}`,
+			),
+		);
 		expectShape('jobs/ocr-submit-inline.xml', inline.reply.text);
 		await submit(ocrJob(`<TemplateId>${id}</TemplateId>${USER_DATA}`));
-		expectShape('jobs/ocr-list.xml', (await ci('GET', 'jobs', undefined, { tag: 'ImageOCR', orderByTime: 'Desc', size: '2' })).text);
+		expectShape(
+			'jobs/ocr-list.xml',
+			(await ci('GET', 'jobs', undefined, { tag: 'ImageOCR', orderByTime: 'Desc', size: '2' }))
+				.text,
+		);
 	});
 
 	it('success: placeholders on every line, an empty Language; failed: Code and Message', async () => {
 		const id = await template(true);
 		const done = await submit(ocrJob(`<TemplateId>${id}</TemplateId>`));
-		const failed = await submit(ocrJob(`<TemplateId>${id}</TemplateId>${USER_DATA}`, '', 'pic/missing.png'));
+		const failed = await submit(
+			ocrJob(`<TemplateId>${id}</TemplateId>${USER_DATA}`, '', 'pic/missing.png'),
+		);
 		await finishJobs();
 		expectShape('jobs/ocr-success.xml', (await describeJob(done.id)).text);
 		expectShape('jobs/ocr-failed.xml', (await describeJob(failed.id)).text);
@@ -192,7 +269,21 @@ describe('OCR jobs (jobs/)', () => {
 describe('card jobs (jobs/)', () => {
 	it('submit, running, success (ID card and driving licence) and failed', async () => {
 		emulator.objects.set('input/test.jpg', textPng(ID_CARD_FRONT));
-		emulator.objects.set('input/driver.jpg', textPng(['证号 xxx', '姓名 xxx', '性别 xxx', '国籍 xxx', '住址 xxx', '出生日期 xxx', '初次领证日期 xxx', '准驾车型 xxx', '有效期限 xxx', '发证单位 xxx']));
+		emulator.objects.set(
+			'input/driver.jpg',
+			textPng([
+				'证号 xxx',
+				'姓名 xxx',
+				'性别 xxx',
+				'国籍 xxx',
+				'住址 xxx',
+				'出生日期 xxx',
+				'初次领证日期 xxx',
+				'准驾车型 xxx',
+				'有效期限 xxx',
+				'发证单位 xxx',
+			]),
+		);
 		const card = await submit(cardJob('IDCard', 'input/test.jpg'));
 		expectShape('jobs/card-submit.xml', card.reply.text);
 		clock.advance(500);
@@ -211,13 +302,36 @@ describe('callbacks (callbacks/)', () => {
 		emulator.objects.set('pic/ocr1.png', textPng(['锄禾日当午', '汗滴禾下土']));
 		emulator.objects.set('input/test.jpg', textPng(ID_CARD_FRONT));
 		const id = await template(true);
-		const ocrXml = await submit(ocrJob(`<TemplateId>${id}</TemplateId>`, `<CallBack>${hook}</CallBack>`));
-		const ocrJson = await submit(ocrJob(`<TemplateId>${id}</TemplateId>`, `<CallBack>${hook}</CallBack><CallBackFormat>JSON</CallBackFormat>`));
-		const cardXml = await submit(cardJob('IDCard', 'input/test.jpg', `<CallBack>${hook}</CallBack><CallBackFormat>XML</CallBackFormat>`));
-		const cardJson = await submit(cardJob('IDCard', 'input/test.jpg', `<CallBack>${hook}</CallBack><CallBackFormat>JSON</CallBackFormat>`));
+		const ocrXml = await submit(
+			ocrJob(`<TemplateId>${id}</TemplateId>`, `<CallBack>${hook}</CallBack>`),
+		);
+		const ocrJson = await submit(
+			ocrJob(
+				`<TemplateId>${id}</TemplateId>`,
+				`<CallBack>${hook}</CallBack><CallBackFormat>JSON</CallBackFormat>`,
+			),
+		);
+		const cardXml = await submit(
+			cardJob(
+				'IDCard',
+				'input/test.jpg',
+				`<CallBack>${hook}</CallBack><CallBackFormat>XML</CallBackFormat>`,
+			),
+		);
+		const cardJson = await submit(
+			cardJob(
+				'IDCard',
+				'input/test.jpg',
+				`<CallBack>${hook}</CallBack><CallBackFormat>JSON</CallBackFormat>`,
+			),
+		);
 		await finishJobs();
 		await until(() => callbacks.length === 4);
-		const body = (jobId: string) => callbacks.find((c) => c.body.includes(jobId)) as { headers: IncomingHttpHeaders; body: string };
+		const body = (jobId: string) =>
+			callbacks.find((c) => c.body.includes(jobId)) as {
+				headers: IncomingHttpHeaders;
+				body: string;
+			};
 		expectShape('callbacks/ocr-xml.xml', body(ocrXml.id).body);
 		expectJsonShape('callbacks/ocr-json.json', JSON.parse(body(ocrJson.id).body));
 		expectShape('callbacks/card-xml.xml', body(cardXml.id).body);
@@ -228,12 +342,17 @@ describe('callbacks (callbacks/)', () => {
 });
 
 describe('ID-card recognition (idcard/)', () => {
-	const idCard = (key: string, query: Record<string, string>) => cos('GET', key, { query: { 'ci-process': 'IDCardOCR', ...query } });
-	const config = (keys: string[]) => JSON.stringify(Object.fromEntries(keys.map((key) => [key, true])));
+	const idCard = (key: string, query: Record<string, string>) =>
+		cos('GET', key, { query: { 'ci-process': 'IDCardOCR', ...query } });
+	const config = (keys: string[]) =>
+		JSON.stringify(Object.fromEntries(keys.map((key) => [key, true])));
 
 	beforeEach(() => {
 		emulator.objects.set('front.png', textPng(ID_CARD_FRONT));
-		emulator.objects.set('back.png', textPng(['签发机关 赵县公安局', '有效期限 2010.07.21-2020.07.21']));
+		emulator.objects.set(
+			'back.png',
+			textPng(['签发机关 赵县公安局', '有效期限 2010.07.21-2020.07.21']),
+		);
 		emulator.objects.set('warned.png', textPng([...ID_CARD_FRONT, 'COPY', 'REMAKE']));
 		emulator.objects.set('receipt.png', textPng(['Total 12.00 EUR']));
 	});
@@ -246,12 +365,22 @@ describe('ID-card recognition (idcard/)', () => {
 	});
 
 	it('crops, warnings, quality', async () => {
-		const crops = (await idCard('front.png', { CardSide: 'FRONT', Config: config(['CropIdCard', 'CropPortrait']) })).text;
+		const crops = (
+			await idCard('front.png', {
+				CardSide: 'FRONT',
+				Config: config(['CropIdCard', 'CropPortrait']),
+			})
+		).text;
 		expectShape('idcard/front-crops-doc-example.xml', crops);
 		expectShape('idcard/front-crops-go-test.xml', crops);
-		const warned = await idCard('warned.png', { Config: config(['CropIdCard', 'CropPortrait', 'CopyWarn', 'ReshootWarn']) });
+		const warned = await idCard('warned.png', {
+			Config: config(['CropIdCard', 'CropPortrait', 'CopyWarn', 'ReshootWarn']),
+		});
 		expectShape('idcard/advanced-crops-warnings.xml', warned.text);
-		expectShape('idcard/quality.xml', (await idCard('front.png', { Config: config(['Quality', 'BorderCheckWarn']) })).text);
+		expectShape(
+			'idcard/quality.xml',
+			(await idCard('front.png', { Config: config(['Quality', 'BorderCheckWarn']) })).text,
+		);
 	});
 
 	it('an image without an ID card: FailedOperation.ImageNoIdCard in the CI envelope', async () => {
@@ -265,18 +394,28 @@ describe('cancel (cancel/)', () => {
 	it('an empty 200 with x-ci-request-id, no body and no Content-Type', async () => {
 		emulator.objects.set('pic/ocr1.png', textPng('x'));
 		const { id } = await submit(ocrJob('<ImageOCR><Type>general</Type></ImageOCR>'));
-		const reply = await send(emulator, 'ci', 'PUT', `jobs/${id}`, { query: { cancel: '' }, rawSearch: 'cancel' });
+		const reply = await send(emulator, 'ci', 'PUT', `jobs/${id}`, {
+			query: { cancel: '' },
+			rawSearch: 'cancel',
+		});
 		compared.add('cancel/success.json');
 		expect(sample('cancel/success.json').body).toBe('');
-		expect([reply.status, reply.text, reply.headers['content-length'], reply.headers['content-type']]).toEqual([200, '', '0', undefined]);
+		expect([
+			reply.status,
+			reply.text,
+			reply.headers['content-length'],
+			reply.headers['content-type'],
+		]).toEqual([200, '', '0', undefined]);
 		expect(reply.headers['x-ci-request-id']).toBeTruthy();
 	});
 });
 
 /** Samples the emulator has no request for, with the reason; every other sample must be compared above. */
 const NOT_EMULATED: Record<string, string> = {
-	'sync-ocr/general-isword-go-fixture.xml': 'a hand-written SDK mock that returns Words without isword; the emulator follows the doc (general.xml)',
-	'errors/cos-bucket-already-exists.xml': 'the emulator has no bucket API (its shape is that of cos-no-such-key.xml)',
+	'sync-ocr/general-isword-go-fixture.xml':
+		'a hand-written SDK mock that returns Words without isword; the emulator follows the doc (general.xml)',
+	'errors/cos-bucket-already-exists.xml':
+		'the emulator has no bucket API (its shape is that of cos-no-such-key.xml)',
 	'callbacks/noisereduction-json-object.json': 'a media job, not a job type the emulator runs',
 	'callbacks/picprocess-json-array.json': 'a picture-processing job started by a workflow',
 	'callbacks/translation-json-array.json': 'a translation job',
@@ -289,9 +428,18 @@ const NOT_EMULATED: Record<string, string> = {
 describe('coverage of the corpus', () => {
 	it('compares every answer sample, or names why the emulator has none (runs last)', () => {
 		const files = (dir: string): string[] =>
-			readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [relative(CORPUS, join(dir, name))]));
+			readdirSync(dir).flatMap((name) =>
+				statSync(join(dir, name)).isDirectory()
+					? files(join(dir, name))
+					: [relative(CORPUS, join(dir, name))],
+			);
 		// Requests, tables of codes and parameter lists are not answers.
-		const answers = files(CORPUS).filter((file) => /^(sync-ocr|errors|templates|jobs|callbacks|idcard|cancel)\//.test(file) && /\.(xml|json)$/.test(file) && !/(codes|parameters)\.json$/.test(file));
+		const answers = files(CORPUS).filter(
+			(file) =>
+				/^(sync-ocr|errors|templates|jobs|callbacks|idcard|cancel)\//.test(file) &&
+				/\.(xml|json)$/.test(file) &&
+				!/(codes|parameters)\.json$/.test(file),
+		);
 		const missing = answers.filter((file) => !NOT_EMULATED[file] && !compared.has(file));
 		expect(missing).toEqual([]);
 		expect(answers.length).toBeGreaterThan(40);

@@ -13,8 +13,19 @@
 import { startEmulator, type Emulator } from '../../emulator';
 import { textPng } from '../helpers/images';
 import { emulatorCredential, EXAMPLE_CREDENTIAL } from '../helpers/real-n8n/examples';
-import { CREDENTIAL_TYPE, N8nHome, NODE_TYPE, type ExecuteOutcome } from '../helpers/real-n8n/instance';
-import { messageText, startScriptedChatModel, type ChatRequest, type ScriptedChatModel, type ScriptedReply } from '../helpers/scripted-chat-model';
+import {
+	CREDENTIAL_TYPE,
+	N8nHome,
+	NODE_TYPE,
+	type ExecuteOutcome,
+} from '../helpers/real-n8n/instance';
+import {
+	messageText,
+	startScriptedChatModel,
+	type ChatRequest,
+	type ScriptedChatModel,
+	type ScriptedReply,
+} from '../helpers/scripted-chat-model';
 
 jest.setTimeout(120_000);
 
@@ -25,21 +36,35 @@ const TOOL_NODE = 'Recognize text in an image or PDF in Tencent Cloud Infinite';
 const TOOL_NAME = 'Recognize_text_in_an_image_or_PDF_in_Tencent_Cloud_Infinite';
 const MISSING_KEY = 'scans/invoice-42.png';
 const INVOICE_KEY = 'scans/2026/invoice-0042.png';
-const INVOICE_LINES = ['ACME Trading Ltd.', 'Invoice No. 0042', 'Date 2026-03-14', 'Consulting 2 h 180.00', 'Total due EUR 214.20'];
+const INVOICE_LINES = [
+	'ACME Trading Ltd.',
+	'Invoice No. 0042',
+	'Date 2026-03-14',
+	'Consulting 2 h 180.00',
+	'Total due EUR 214.20',
+];
 const QUESTION = `What is the total due on the invoice ${MISSING_KEY}?`;
 const SYSTEM_MESSAGE = 'You are a helpful assistant. Read documents with the tools you have.';
 
 /** What the scripted model does, turn by turn, from what it has been sent. */
 function script(request: ChatRequest, turn: number): ScriptedReply {
 	const tool = request.tools?.find((entry) => entry.function.name === TOOL_NAME);
-	if (!tool) throw new Error(`turn ${turn}: the tool ${TOOL_NAME} is not offered (${request.tools?.map((entry) => entry.function.name).join(', ')})`);
+	if (!tool)
+		throw new Error(
+			`turn ${turn}: the tool ${TOOL_NAME} is not offered (${request.tools?.map((entry) => entry.function.name).join(', ')})`,
+		);
 	const argument = Object.keys(tool.function.parameters.properties)[0];
 	const toolMessages = request.messages.filter((message) => message.role === 'tool');
 	const keys = ['', MISSING_KEY, INVOICE_KEY];
-	if (toolMessages.length < keys.length) return { toolCalls: [{ name: TOOL_NAME, arguments: { [argument]: keys[toolMessages.length] } }] };
+	if (toolMessages.length < keys.length)
+		return {
+			toolCalls: [{ name: TOOL_NAME, arguments: { [argument]: keys[toolMessages.length] } }],
+		};
 	const [page] = JSON.parse(messageText(toolMessages[keys.length - 1])) as Array<{ text: string }>;
 	const total = /Total due (.+)/.exec(page.text)?.[1];
-	return { content: `The total due is ${total ?? 'not on the invoice'} (read from ${INVOICE_KEY}).` };
+	return {
+		content: `The total due is ${total ?? 'not on the invoice'} (read from ${INVOICE_KEY}).`,
+	};
 }
 
 function agentWorkflow(): Record<string, unknown> {
@@ -49,14 +74,25 @@ function agentWorkflow(): Record<string, unknown> {
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			{ id: 'f0000000-0000-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'f0000000-0000-4000-8000-000000000001',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: 'f0000000-0000-4000-8000-000000000002',
 				name: 'AI Agent',
 				type: '@n8n/n8n-nodes-langchain.agent',
 				typeVersion: 3.1,
 				position: [220, 0],
-				parameters: { promptType: 'define', text: QUESTION, options: { systemMessage: SYSTEM_MESSAGE } },
+				parameters: {
+					promptType: 'define',
+					text: QUESTION,
+					options: { systemMessage: SYSTEM_MESSAGE },
+				},
 			},
 			{
 				id: 'f0000000-0000-4000-8000-000000000003',
@@ -64,7 +100,11 @@ function agentWorkflow(): Record<string, unknown> {
 				type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
 				typeVersion: 1.3,
 				position: [120, 220],
-				parameters: { model: { __rl: true, mode: 'id', value: 'scripted-model' }, responsesApiEnabled: false, options: {} },
+				parameters: {
+					model: { __rl: true, mode: 'id', value: 'scripted-model' },
+					responsesApiEnabled: false,
+					options: {},
+				},
 				credentials: { openAiApi: OPENAI_CREDENTIAL },
 			},
 			{
@@ -74,13 +114,19 @@ function agentWorkflow(): Record<string, unknown> {
 				typeVersion: 1,
 				position: [360, 220],
 				// As the editor leaves it after "Let the model define this parameter" on Object Key.
-				parameters: { source: 'object', objectKey: "={{ /*n8n-auto-generated-fromAI-override*/ $fromAI('Object_Key', ``, 'string') }}" },
+				parameters: {
+					source: 'object',
+					objectKey:
+						"={{ /*n8n-auto-generated-fromAI-override*/ $fromAI('Object_Key', ``, 'string') }}",
+				},
 				credentials: { [CREDENTIAL_TYPE]: EXAMPLE_CREDENTIAL },
 			},
 		],
 		connections: {
 			Start: { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
-			'OpenAI Chat Model': { ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]] },
+			'OpenAI Chat Model': {
+				ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]],
+			},
 			[TOOL_NODE]: { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
 		},
 	};
@@ -98,7 +144,11 @@ beforeAll(async () => {
 	home = await N8nHome.create({ name: 'agent' });
 	await home.importCredentials([
 		emulatorCredential(emulator),
-		{ ...OPENAI_CREDENTIAL, type: 'openAiApi', data: { apiKey: 'sk-scripted-not-a-secret', url: model.baseUrl } },
+		{
+			...OPENAI_CREDENTIAL,
+			type: 'openAiApi',
+			data: { apiKey: 'sk-scripted-not-a-secret', url: model.baseUrl },
+		},
 	]);
 	await home.importWorkflows([agentWorkflow()]);
 	outcome = await home.execute(WORKFLOW_ID);
@@ -117,7 +167,11 @@ function toolRuns(): Array<{ input: unknown; output: unknown; error?: string }> 
 		data?: { ai_tool?: Array<Array<{ json: unknown }>> };
 		error?: { message: string };
 	}>;
-	return runs.map((run) => ({ input: run.inputOverride?.ai_tool?.[0]?.[0]?.json, output: run.data?.ai_tool?.[0]?.map((item) => item.json), error: run.error?.message }));
+	return runs.map((run) => ({
+		input: run.inputOverride?.ai_tool?.[0]?.[0]?.json,
+		output: run.data?.ai_tool?.[0]?.map((item) => item.json),
+		error: run.error?.message,
+	}));
 }
 
 function toolMessages(request: ChatRequest): string[] {
@@ -126,11 +180,16 @@ function toolMessages(request: ChatRequest): string[] {
 
 describe('n8n’s AI Agent with the Tencent Cloud Infinite tool', () => {
 	it('runs to the end: four model turns, three tool calls, the answer', () => {
-		if (outcome.status !== 'success') throw new Error(`the agent workflow did not succeed: ${outcome.error ?? outcome.status}\n${outcome.cli.output.slice(-3000)}`);
+		if (outcome.status !== 'success')
+			throw new Error(
+				`the agent workflow did not succeed: ${outcome.error ?? outcome.status}\n${outcome.cli.output.slice(-3000)}`,
+			);
 		expect(model.failures).toEqual([]);
 		// Nothing but chat completions reached the model server (no model list, no Responses API).
 		expect(model.requests).toEqual(Array.from({ length: 4 }, () => 'POST /v1/chat/completions'));
-		expect(model.completions.map((request) => request.model)).toEqual(Array.from({ length: 4 }, () => 'scripted-model'));
+		expect(model.completions.map((request) => request.model)).toEqual(
+			Array.from({ length: 4 }, () => 'scripted-model'),
+		);
 		expect(model.completions[0].messages).toEqual([
 			{ role: 'system', content: SYSTEM_MESSAGE },
 			{ role: 'user', content: QUESTION },
@@ -149,7 +208,11 @@ describe('n8n’s AI Agent with the Tencent Cloud Infinite tool', () => {
 					'A failed call returns an error saying what to change.',
 			);
 			// The one parameter the editor's "Let the model define this parameter" made: Object Key.
-			expect(tool.parameters).toMatchObject({ type: 'object', properties: { Object_Key: { type: 'string' } }, required: ['Object_Key'] });
+			expect(tool.parameters).toMatchObject({
+				type: 'object',
+				properties: { Object_Key: { type: 'string' } },
+				required: ['Object_Key'],
+			});
 		}
 	});
 
@@ -160,7 +223,15 @@ describe('n8n’s AI Agent with the Tencent Cloud Infinite tool', () => {
 			expect.objectContaining({ Object_Key: INVOICE_KEY }),
 		]);
 		const ocr = { 'ci-process': 'OCR', type: 'general', 'language-type': 'zh', isword: 'false' };
-		expect(emulator.requests.map(({ service, method, path, query, status }) => ({ service, method, path, query, status }))).toEqual([
+		expect(
+			emulator.requests.map(({ service, method, path, query, status }) => ({
+				service,
+				method,
+				path,
+				query,
+				status,
+			})),
+		).toEqual([
 			{ service: 'cos', method: 'GET', path: `/${MISSING_KEY}`, query: ocr, status: 404 },
 			{ service: 'cos', method: 'GET', path: `/${INVOICE_KEY}`, query: ocr, status: 200 },
 		]);
@@ -178,7 +249,9 @@ describe('n8n’s AI Agent with the Tencent Cloud Infinite tool', () => {
 		const [, second] = model.completions;
 		expect(toolMessages(second)).toHaveLength(1);
 		const error = errorOf(toolMessages(second)[0]);
-		expect(error).toBe('"Object Key" is empty\n\nDetails: Enter the key of an object in the bucket, such as invoices/2026/scan.jpg');
+		expect(error).toBe(
+			'"Object Key" is empty\n\nDetails: Enter the key of an object in the bucket, such as invoices/2026/scan.jpg',
+		);
 		expect(toolRuns()[0].error).toBe(error);
 	});
 
@@ -186,8 +259,12 @@ describe('n8n’s AI Agent with the Tencent Cloud Infinite tool', () => {
 		const [, , third] = model.completions;
 		const [, failure] = toolMessages(third);
 		const error = errorOf(failure);
-		expect(error).toMatch(/^COS error NoSuchKey for object "scans\/invoice-42\.png": The specified key does not exist\.\n\nDetails: /);
-		expect(error).toContain('No object with this key exists in the bucket. Check the key (it is case-sensitive and includes any folder prefix).');
+		expect(error).toMatch(
+			/^COS error NoSuchKey for object "scans\/invoice-42\.png": The specified key does not exist\.\n\nDetails: /,
+		);
+		expect(error).toContain(
+			'No object with this key exists in the bucket. Check the key (it is case-sensitive and includes any folder prefix).',
+		);
 		expect(error).toMatch(/HTTP 404, RequestId \S+/);
 		// The tool node's own run shows the same error (n8n's execution log of the tool call).
 		expect(toolRuns()[1].error).toBe(error);
@@ -197,7 +274,14 @@ describe('n8n’s AI Agent with the Tencent Cloud Infinite tool', () => {
 		const [, , , fourth] = model.completions;
 		const [, , success] = toolMessages(fourth);
 		const pages = JSON.parse(success) as Array<Record<string, unknown>>;
-		expect(pages).toEqual([{ text: INVOICE_LINES.join('\n'), page: null, confidence: expect.any(Number), objectKey: INVOICE_KEY }]);
+		expect(pages).toEqual([
+			{
+				text: INVOICE_LINES.join('\n'),
+				page: null,
+				confidence: expect.any(Number),
+				objectKey: INVOICE_KEY,
+			},
+		]);
 		expect(pages[0].confidence).toBeGreaterThanOrEqual(0);
 		expect(pages[0].confidence).toBeLessThanOrEqual(100);
 		expect(success).not.toMatch(/polygon|"lines"|requestId/i);
@@ -205,6 +289,8 @@ describe('n8n’s AI Agent with the Tencent Cloud Infinite tool', () => {
 	});
 
 	it('gives the agent’s final answer, which the model made from the text the tool read', () => {
-		expect(outcome.json('AI Agent')).toEqual([{ output: `The total due is EUR 214.20 (read from ${INVOICE_KEY}).` }]);
+		expect(outcome.json('AI Agent')).toEqual([
+			{ output: `The total due is EUR 214.20 (read from ${INVOICE_KEY}).` },
+		]);
 	});
 });

@@ -5,7 +5,12 @@
  */
 import { startEmulator, type Emulator } from '../../emulator';
 import { launchBrowser, screenshot, signIn, type Browser } from '../helpers/real-n8n/browser';
-import { importExamples, seedEmulator, startSampleServer, type SampleServer } from '../helpers/real-n8n/examples';
+import {
+	importExamples,
+	seedEmulator,
+	startSampleServer,
+	type SampleServer,
+} from '../helpers/real-n8n/examples';
 import { N8nHome, nodeItems, type N8nServer } from '../helpers/real-n8n/instance';
 
 jest.setTimeout(120_000);
@@ -45,14 +50,19 @@ describe('the editor', () => {
 		await page.locator('[data-test-id=canvas-plus-button]').click();
 		await creator.locator('[data-test-id=node-creator-search-bar]').waitFor();
 		await page.keyboard.type('Manual');
-		await creator.locator('[data-test-id=node-creator-item-name]', { hasText: 'Manual Trigger' }).first().click();
+		await creator
+			.locator('[data-test-id=node-creator-item-name]', { hasText: 'Manual Trigger' })
+			.first()
+			.click();
 		await page.locator('[data-test-id=canvas-trigger-node]').waitFor();
 
 		// Then this package's node, from the trigger's + handle and the node panel's search.
 		await page.locator('[data-test-id=canvas-handle-plus]').first().click();
 		await creator.locator('[data-test-id=node-creator-search-bar]').waitFor();
 		await page.keyboard.type('Tencent Cloud Infinite');
-		const item = creator.locator('[data-test-id=node-creator-item-name]', { hasText: /^Tencent Cloud Infinite$/ }).first();
+		const item = creator
+			.locator('[data-test-id=node-creator-item-name]', { hasText: /^Tencent Cloud Infinite$/ })
+			.first();
 		const found = await item.waitFor({ timeout: 10_000 }).then(
 			() => true,
 			() => false,
@@ -65,14 +75,31 @@ describe('the editor', () => {
 			);
 		}
 		await item.click();
-		await creator.getByText(/^Recognize text/i).first().click();
+		await creator
+			.getByText(/^Recognize text/i)
+			.first()
+			.click();
 
 		const panel = page.locator('[data-test-id=ndv]');
 		await panel.locator('[data-test-id=parameter-input-source]').waitFor();
-		await expectText(panel, ['Credential', 'Resource', 'Operation', 'Source', 'Input Binary Field', 'Recognition Type', 'Language', 'Output', 'Options']);
+		await expectText(panel, [
+			'Credential',
+			'Resource',
+			'Operation',
+			'Source',
+			'Input Binary Field',
+			'Recognition Type',
+			'Language',
+			'Output',
+			'Options',
+		]);
 		// The only credential of its type is picked for the new node.
-		await expect(panel.locator('[data-test-id=node-credentials-select] input').inputValue()).resolves.toBe('Tencent Cloud Infinite (local emulator)');
-		await expect(panel.locator('[data-test-id=parameter-input-operation] input').inputValue()).resolves.toBe('Recognize Text');
+		await expect(
+			panel.locator('[data-test-id=node-credentials-select] input').inputValue(),
+		).resolves.toBe('Tencent Cloud Infinite (local emulator)');
+		await expect(
+			panel.locator('[data-test-id=parameter-input-operation] input').inputValue(),
+		).resolves.toBe('Recognize Text');
 		await screenshot(page, 'n8n-editor-recognize-text-panel.png');
 	});
 
@@ -83,7 +110,9 @@ describe('the editor', () => {
 
 		const [execution] = await server.waitForExecutions('tciOcrFromUrl', 1, 60_000);
 		expect(execution.status).toBe('success');
-		expect(nodeItems(execution.data, 'Recognize Text')).toEqual([expect.objectContaining({ text: 'Tencent Cloud Infinite\nOCR sample 2026\nHello n8n' })]);
+		expect(nodeItems(execution.data, 'Recognize Text')).toEqual([
+			expect.objectContaining({ text: 'Tencent Cloud Infinite\nOCR sample 2026\nHello n8n' }),
+		]);
 
 		await page.locator('[data-test-id=canvas-node]', { hasText: 'Recognize Text' }).dblclick();
 		const output = page.locator('[data-test-id=output-panel]');
@@ -92,7 +121,10 @@ describe('the editor', () => {
 	});
 });
 
-async function expectText(scope: import('playwright-core').Locator, labels: string[]): Promise<void> {
+async function expectText(
+	scope: import('playwright-core').Locator,
+	labels: string[],
+): Promise<void> {
 	const text = await scope.innerText();
 	const missing = labels.filter((label) => !text.includes(label));
 	expect(missing).toEqual([]);

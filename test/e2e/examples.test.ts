@@ -34,14 +34,18 @@ function extraWorkflows(): Array<Record<string, unknown>> {
 	const wrongKey = localizeExample('recognize-text-from-url.json', where);
 	wrongKey.id = 'tciCaseWrongKey';
 	wrongKey.name = 'Case: a credential with a wrong SecretKey';
-	for (const node of wrongKey.nodes) if (node.credentials) node.credentials = { [CREDENTIAL_TYPE]: BAD_CREDENTIAL };
+	for (const node of wrongKey.nodes)
+		if (node.credentials) node.credentials = { [CREDENTIAL_TYPE]: BAD_CREDENTIAL };
 
 	const missing = localizeExample('recognize-text-from-cos-object.json', where);
 	missing.id = 'tciCaseMissingObject';
 	missing.name = 'Case: a missing object, continue on error';
 	const keys = missing.nodes.find((node) => node.name === 'Object keys')!;
-	(keys.parameters.assignments as { assignments: Array<{ value: string }> }).assignments[0].value = 'samples/missing.png';
-	Object.assign(missing.nodes.find((node) => node.name === 'Recognize Text')!, { onError: 'continueRegularOutput' });
+	(keys.parameters.assignments as { assignments: Array<{ value: string }> }).assignments[0].value =
+		'samples/missing.png';
+	Object.assign(missing.nodes.find((node) => node.name === 'Recognize Text')!, {
+		onError: 'continueRegularOutput',
+	});
 	return [wrongKey, missing].map(({ file: _file, ...workflow }) => workflow);
 }
 
@@ -52,10 +56,16 @@ beforeAll(async () => {
 	samples = await startSampleServer();
 	home = await N8nHome.create({ name: 'examples' });
 	const good = emulatorCredential(emulator);
-	await home.importCredentials([good, { ...good, ...BAD_CREDENTIAL, data: { ...good.data, secretKey: 'not-the-secret-key' } }]);
+	await home.importCredentials([
+		good,
+		{ ...good, ...BAD_CREDENTIAL, data: { ...good.data, secretKey: 'not-the-secret-key' } },
+	]);
 	const where = { filesDir: home.filesDir, imageBase: samples.url, n8nBase: home.url };
 	for (const file of exampleFiles()) examples[file] = localizeExample(file, where);
-	await home.importWorkflows([...Object.values(examples).map(({ file: _file, ...workflow }) => workflow), ...extraWorkflows()]);
+	await home.importWorkflows([
+		...Object.values(examples).map(({ file: _file, ...workflow }) => workflow),
+		...extraWorkflows(),
+	]);
 }, 300_000);
 
 afterAll(async () => {
@@ -67,7 +77,9 @@ afterAll(async () => {
 async function run(file: string) {
 	const outcome = await home.execute(examples[file].id);
 	if (outcome.error || outcome.status !== 'success') {
-		throw new Error(`${file} failed in n8n: ${outcome.error ?? outcome.status}\n${outcome.cli.output.slice(-3000)}`);
+		throw new Error(
+			`${file} failed in n8n: ${outcome.error ?? outcome.status}\n${outcome.cli.output.slice(-3000)}`,
+		);
 	}
 	return outcome;
 }
@@ -88,28 +100,46 @@ describe('the examples', () => {
 		for (const workflow of Object.values(examples)) {
 			// n8n keeps a trigger's static data (the callback trigger's replay protection) only for ids of at most 21 characters.
 			expect(workflow.id.length).toBeLessThanOrEqual(21);
-			const ours = workflow.nodes.filter((node) => node.type === NODE_TYPE || node.type === TRIGGER_TYPE);
+			const ours = workflow.nodes.filter(
+				(node) => node.type === NODE_TYPE || node.type === TRIGGER_TYPE,
+			);
 			expect(ours.length).toBeGreaterThan(0);
-			for (const node of ours) expect(node.credentials).toEqual({ [CREDENTIAL_TYPE]: EXAMPLE_CREDENTIAL });
+			for (const node of ours)
+				expect(node.credentials).toEqual({ [CREDENTIAL_TYPE]: EXAMPLE_CREDENTIAL });
 		}
 	});
 
 	it('recognize-text-from-binary-file: Read/Write Files from Disk reads the sample image, Recognize Text uploads, reads and deletes it', async () => {
 		const before = emulator.requests.length;
 		const outcome = await run('recognize-text-from-binary-file.json');
-		expect(outcome.json('Read sample image')).toEqual([expect.objectContaining({ fileName: 'sample.png', mimeType: 'image/png' })]);
+		expect(outcome.json('Read sample image')).toEqual([
+			expect.objectContaining({ fileName: 'sample.png', mimeType: 'image/png' }),
+		]);
 		const items = outcome.json('Recognize Text');
 		expect(items).toHaveLength(1);
-		expect(items[0]).toMatchObject({ text: SAMPLE_TEXT.join('\n'), fileName: 'sample.png', uploadKept: false });
-		const lines = items[0].lines as Array<{ text: string; confidence: number; box: object; polygon: unknown[] }>;
+		expect(items[0]).toMatchObject({
+			text: SAMPLE_TEXT.join('\n'),
+			fileName: 'sample.png',
+			uploadKept: false,
+		});
+		const lines = items[0].lines as Array<{
+			text: string;
+			confidence: number;
+			box: object;
+			polygon: unknown[];
+		}>;
 		expect(lines.map((line) => line.text)).toEqual(SAMPLE_TEXT);
 		for (const line of lines) {
 			expect(line.confidence).toBeGreaterThan(50);
 			expect(line.polygon).toHaveLength(4);
 		}
-		const made = emulator.requests.slice(before).map((request) => `${request.method} ${request.status}`);
+		const made = emulator.requests
+			.slice(before)
+			.map((request) => `${request.method} ${request.status}`);
 		expect(made).toEqual(['PUT 200', 'GET 200', 'DELETE 204']);
-		expect([...emulator.objects.keys()].filter((key) => key.startsWith('n8n-ocr-uploads/'))).toEqual([]);
+		expect(
+			[...emulator.objects.keys()].filter((key) => key.startsWith('n8n-ocr-uploads/')),
+		).toEqual([]);
 	});
 
 	it('recognize-text-from-url: the service fetches the image from the URL', async () => {
@@ -130,7 +160,10 @@ describe('the examples', () => {
 	it('create-template-and-run-ocr-job: creates a template, submits a job with it and waits for the result', async () => {
 		const outcome = await run('create-template-and-run-ocr-job.json');
 		const [template] = outcome.json('Create Template');
-		expect(template).toMatchObject({ templateId: expect.stringMatching(/^t\w+/), name: expect.stringMatching(/^n8n-example-\d+$/) });
+		expect(template).toMatchObject({
+			templateId: expect.stringMatching(/^t\w+/),
+			name: expect.stringMatching(/^n8n-example-\d+$/),
+		});
 		const [job] = outcome.json('Submit OCR Job and Wait');
 		expect(job).toMatchObject({
 			state: 'Success',
@@ -146,8 +179,19 @@ describe('the examples', () => {
 	it('submit-id-card-job: the card’s fields come out as a plain object', async () => {
 		const outcome = await run('submit-id-card-job.json');
 		const [job] = outcome.json('Submit ID Card Job');
-		expect(job).toMatchObject({ state: 'Success', tag: 'ImageLicenseRec', cardType: 'IDCard', objectKey: 'samples/id-card.png' });
-		expect(job.fields).toMatchObject({ name: 'Zhang San', sex: 'Male', ethnicity: 'Han', birth: '1990-01-01', address: '1 Example Road' });
+		expect(job).toMatchObject({
+			state: 'Success',
+			tag: 'ImageLicenseRec',
+			cardType: 'IDCard',
+			objectKey: 'samples/id-card.png',
+		});
+		expect(job.fields).toMatchObject({
+			name: 'Zhang San',
+			sex: 'Male',
+			ethnicity: 'Han',
+			birth: '1990-01-01',
+			address: '1 Example Road',
+		});
 		expect(String((job.fields as Record<string, string>).idNumber)).toMatch(/^\d{18}$/);
 	});
 });
@@ -156,20 +200,33 @@ describe('ID cards and cancelling, in real n8n', () => {
 	it('check-id-card-kyc: reads the card photo from disk, recognizes it, writes the portrait back to disk, branches on warnings', async () => {
 		const outcome = await run('check-id-card-kyc.json');
 		const [card] = outcome.json('Recognize ID Card');
-		expect(card.fields).toMatchObject({ name: 'Zhang San', sex: 'Male', ethnicity: 'Han', birth: '1990-01-01', address: '1 Example Road' });
+		expect(card.fields).toMatchObject({
+			name: 'Zhang San',
+			sex: 'Male',
+			ethnicity: 'Han',
+			birth: '1990-01-01',
+			address: '1 Example Road',
+		});
 		expect(String((card.fields as Record<string, string>).idNumber)).toMatch(/^\d{18}$/);
 		expect(card).toMatchObject({ fileName: 'id-card.png', quality: expect.any(Number) });
-		const portrait = path.join(home.filesDir, `portrait-${String((card.fields as Record<string, string>).idNumber)}.jpg`);
+		const portrait = path.join(
+			home.filesDir,
+			`portrait-${String((card.fields as Record<string, string>).idNumber)}.jpg`,
+		);
 		expect(readFileSync(portrait).subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
 		// The fixture is a clean card: no warning, so the item takes the IF node's false branch.
-		expect(outcome.json('Accepted')).toEqual([expect.objectContaining({ decision: 'accepted', portrait })]);
+		expect(outcome.json('Accepted')).toEqual([
+			expect.objectContaining({ decision: 'accepted', portrait }),
+		]);
 		expect(() => outcome.json('Needs review')).toThrow();
 	});
 
 	it('submit-and-cancel-job: a job cancelled before it started, confirmed by the service', async () => {
 		const outcome = await run('submit-and-cancel-job.json');
 		const [submitted] = outcome.json('Submit OCR Job');
-		expect(outcome.json('Cancel Job')).toEqual([{ jobId: submitted.jobId, cancelled: true, state: 'Cancel', reason: null, tag: 'ImageOCR' }]);
+		expect(outcome.json('Cancel Job')).toEqual([
+			{ jobId: submitted.jobId, cancelled: true, state: 'Cancel', reason: null, tag: 'ImageOCR' },
+		]);
 	});
 });
 

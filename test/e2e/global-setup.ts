@@ -14,8 +14,15 @@ import { cleanUpTracked } from '../helpers/real-n8n/registry';
 export default function globalSetup(): void {
 	const started = Date.now();
 	const install = ensureN8n();
-	if (install.installed) process.stderr.write(`e2e: n8n ${install.n8nVersion} installed in ${Math.round((Date.now() - started) / 1000)} s\n`);
-	if (!existsSync(path.join(REPO_ROOT, 'dist/nodes/TencentCloudInfinite/TencentCloudInfinite.node.js'))) {
+	if (install.installed)
+		process.stderr.write(
+			`e2e: n8n ${install.n8nVersion} installed in ${Math.round((Date.now() - started) / 1000)} s\n`,
+		);
+	if (
+		!existsSync(
+			path.join(REPO_ROOT, 'dist/nodes/TencentCloudInfinite/TencentCloudInfinite.node.js'),
+		)
+	) {
 		throw new Error('dist/ is missing: the e2e tests load the built package (npm run build)');
 	}
 

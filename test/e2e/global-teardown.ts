@@ -7,6 +7,9 @@ export default function globalTeardown(): void {
 	const registry = process.env.TCI_N8N_REGISTRY;
 	if (!registry) return;
 	const cleaned = cleanUpTracked(registry);
-	if (cleaned.length) process.stderr.write(`e2e: cleaned up after the tests:\n${cleaned.map((line) => `  ${line}\n`).join('')}`);
+	if (cleaned.length)
+		process.stderr.write(
+			`e2e: cleaned up after the tests:\n${cleaned.map((line) => `  ${line}\n`).join('')}`,
+		);
 	rmSync(registry, { recursive: true, force: true });
 }

@@ -4,8 +4,21 @@
  * production webhook receiving a finished job submitted by another n8n.
  */
 import { startEmulator, type Emulator } from '../../emulator';
-import { emulatorCredential, importExamples, seedEmulator, startSampleServer, type SampleServer } from '../helpers/real-n8n/examples';
-import { CREDENTIAL_TYPE, N8nHome, NODE_TYPE, TRIGGER_TYPE, nodeItems, type N8nServer } from '../helpers/real-n8n/instance';
+import {
+	emulatorCredential,
+	importExamples,
+	seedEmulator,
+	startSampleServer,
+	type SampleServer,
+} from '../helpers/real-n8n/examples';
+import {
+	CREDENTIAL_TYPE,
+	N8nHome,
+	NODE_TYPE,
+	TRIGGER_TYPE,
+	nodeItems,
+	type N8nServer,
+} from '../helpers/real-n8n/instance';
 
 jest.setTimeout(120_000);
 
@@ -47,7 +60,9 @@ beforeAll(async () => {
 	seedEmulator(emulator);
 	samples = await startSampleServer();
 	home = await N8nHome.create({ name: 'server' });
-	await importExamples(home, emulator, samples, { files: ['job-callback-trigger.json', 'recognize-text-from-url.json'] });
+	await importExamples(home, emulator, samples, {
+		files: ['job-callback-trigger.json', 'recognize-text-from-url.json'],
+	});
 	await home.publish(TRIGGER_WORKFLOW);
 	server = await home.start();
 	await server.setupOwner();
@@ -77,24 +92,59 @@ describe('what n8n lists (the node-types listing the editor loads)', () => {
 
 	it('lists the Tencent Cloud Infinite node with its resources, operations and parameters', () => {
 		const node = byName(NODE_TYPE);
-		expect(node).toMatchObject({ displayName: 'Tencent Cloud Infinite', version: 1, group: ['transform'] });
-		expect(node.credentials).toEqual([expect.objectContaining({ name: CREDENTIAL_TYPE, required: true })]);
+		expect(node).toMatchObject({
+			displayName: 'Tencent Cloud Infinite',
+			version: 1,
+			group: ['transform'],
+		});
+		expect(node.credentials).toEqual([
+			expect.objectContaining({ name: CREDENTIAL_TYPE, required: true }),
+		]);
 		// n8n adds "Custom API Call" (an HTTP Request signed by this credential) to nodes whose credential can authenticate requests.
-		expect(property(node, 'resource').options!.map((option) => option.value)).toEqual(['job', 'ocr', 'template', '__CUSTOM_API_CALL__']);
+		expect(property(node, 'resource').options!.map((option) => option.value)).toEqual([
+			'job',
+			'ocr',
+			'template',
+			'__CUSTOM_API_CALL__',
+		]);
 		const operations = node.properties.filter((entry) => entry.name === 'operation');
 		const byResource = Object.fromEntries(
-			operations.map((entry) => [String(entry.displayOptions?.show?.resource), entry.options!.map((option) => option.value).filter((value) => value !== '__CUSTOM_API_CALL__')]),
+			operations.map((entry) => [
+				String(entry.displayOptions?.show?.resource),
+				entry
+					.options!.map((option) => option.value)
+					.filter((value) => value !== '__CUSTOM_API_CALL__'),
+			]),
 		);
 		expect(byResource).toEqual({
 			ocr: ['recognizeIdCard', 'recognizeText'],
 			job: expect.arrayContaining(['submitOcrJob', 'submitCardJob', 'get', 'getAll', 'cancel']),
 			template: expect.arrayContaining(['create', 'get', 'getAll', 'update', 'delete']),
 		});
-		expect(property(node, 'source').options!.map((option) => option.value)).toEqual(['binary', 'object', 'url']);
+		expect(property(node, 'source').options!.map((option) => option.value)).toEqual([
+			'binary',
+			'object',
+			'url',
+		]);
 		expect(property(node, 'recognitionType').options!.map((option) => option.value)).toEqual(
 			expect.arrayContaining(['general', 'accurate', 'efficient', 'fast', 'handwriting']),
 		);
-		for (const name of ['binaryPropertyName', 'objectKey', 'url', 'languageType', 'pdfMode', 'output', 'simplify', 'settingsFrom', 'templateId', 'cardType', 'callbackType', 'callbackUrl', 'waitForCompletion', 'deleteUpload']) {
+		for (const name of [
+			'binaryPropertyName',
+			'objectKey',
+			'url',
+			'languageType',
+			'pdfMode',
+			'output',
+			'simplify',
+			'settingsFrom',
+			'templateId',
+			'cardType',
+			'callbackType',
+			'callbackUrl',
+			'waitForCompletion',
+			'deleteUpload',
+		]) {
 			expect(property(node, name)).toBeDefined();
 		}
 		expect(property(node, 'templateId').type).toBe('resourceLocator');
@@ -102,9 +152,17 @@ describe('what n8n lists (the node-types listing the editor loads)', () => {
 
 	it('lists the trigger with its production webhook and parameters', () => {
 		const trigger = byName(TRIGGER_TYPE);
-		expect(trigger).toMatchObject({ displayName: 'Tencent Cloud Infinite Trigger', version: 1, group: ['trigger'] });
-		expect(trigger.webhooks).toEqual([expect.objectContaining({ name: 'default', httpMethod: 'POST', path: 'callback' })]);
-		expect(trigger.properties.map((entry) => entry.name)).toEqual(expect.arrayContaining(['secretToken', 'confirm', 'tags', 'states', 'simplify', 'options']));
+		expect(trigger).toMatchObject({
+			displayName: 'Tencent Cloud Infinite Trigger',
+			version: 1,
+			group: ['trigger'],
+		});
+		expect(trigger.webhooks).toEqual([
+			expect.objectContaining({ name: 'default', httpMethod: 'POST', path: 'callback' }),
+		]);
+		expect(trigger.properties.map((entry) => entry.name)).toEqual(
+			expect.arrayContaining(['secretToken', 'confirm', 'tags', 'states', 'simplify', 'options']),
+		);
 		expect(property(trigger, 'secretToken').typeOptions).toMatchObject({ password: true });
 	});
 
@@ -119,7 +177,11 @@ describe('what n8n lists (the node-types listing the editor loads)', () => {
 	});
 
 	it('lists the credential with its fields in order', async () => {
-		const credentials = (await server.request('/types/credentials.json')) as Array<{ name: string; displayName: string; properties: Property[] }>;
+		const credentials = (await server.request('/types/credentials.json')) as Array<{
+			name: string;
+			displayName: string;
+			properties: Property[];
+		}>;
 		const credential = credentials.find((entry) => entry.name === CREDENTIAL_TYPE);
 		expect(credential?.displayName).toBe('Tencent Cloud Infinite API');
 		// n8n appends its own domain restrictions to credentials the HTTP Request node can use.
@@ -138,7 +200,8 @@ describe('what n8n lists (the node-types listing the editor loads)', () => {
 		expect(fields.secretKey.typeOptions).toMatchObject({ password: true });
 		expect(fields.sessionToken.typeOptions).toMatchObject({ password: true });
 		expect(fields.region.default).toBe('ap-guangzhou');
-		for (const name of ['secretId', 'secretKey', 'bucket', 'region']) expect(fields[name].required).toBe(true);
+		for (const name of ['secretId', 'secretKey', 'bucket', 'region'])
+			expect(fields[name].required).toBe(true);
 	});
 
 	it('files the nodes where the editor’s node search finds them', () => {
@@ -147,15 +210,31 @@ describe('what n8n lists (the node-types listing the editor loads)', () => {
 		// only be found by browsing the AI panel. The tool variant is n8n's own and is meant for agents.
 		for (const name of [NODE_TYPE, TRIGGER_TYPE]) {
 			const { codex } = byName(name);
-			const hiddenFromSearch = Boolean(codex?.categories?.includes('AI') && !codex.subcategories?.AI?.includes('Root Nodes'));
-			expect({ node: name, categories: codex?.categories, hiddenFromSearch }).toEqual({ node: name, categories: codex?.categories, hiddenFromSearch: false });
+			const hiddenFromSearch = Boolean(
+				codex?.categories?.includes('AI') && !codex.subcategories?.AI?.includes('Root Nodes'),
+			);
+			expect({ node: name, categories: codex?.categories, hiddenFromSearch }).toEqual({
+				node: name,
+				categories: codex?.categories,
+				hiddenFromSearch: false,
+			});
 		}
 	});
 });
 
 describe('the credential’s Test button', () => {
 	const test = async (data: Record<string, unknown>) =>
-		(await server.request('/rest/credentials/test', { method: 'POST', body: { credentials: { id: 'tciEmulatorCred', name: 'Tencent Cloud Infinite (local emulator)', type: CREDENTIAL_TYPE, data } } })) as {
+		(await server.request('/rest/credentials/test', {
+			method: 'POST',
+			body: {
+				credentials: {
+					id: 'tciEmulatorCred',
+					name: 'Tencent Cloud Infinite (local emulator)',
+					type: CREDENTIAL_TYPE,
+					data,
+				},
+			},
+		})) as {
 			status: string;
 			message: string;
 		};
@@ -176,7 +255,11 @@ describe('the callback trigger (job-callback-trigger.json, published)', () => {
 	afterAll(async () => await submitter?.dispose());
 
 	const post = async (query: string, body: unknown) => {
-		const response = await fetch(`${callbackUrl()}${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+		const response = await fetch(`${callbackUrl()}${query}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+		});
 		const text = await response.text();
 		let parsed: unknown = text;
 		try {
@@ -186,25 +269,47 @@ describe('the callback trigger (job-callback-trigger.json, published)', () => {
 		}
 		return { status: response.status, body: parsed };
 	};
-	const callback = (id: string) => ({ EventName: 'TaskFinish', JobsDetail: [{ JobId: id, State: 'Success', Tag: 'ImageOCR' }] });
+	const callback = (id: string) => ({
+		EventName: 'TaskFinish',
+		JobsDetail: [{ JobId: id, State: 'Success', Tag: 'ImageOCR' }],
+	});
 
 	it('runs its workflow with the finished job when another n8n submits a job with its production URL as callback', async () => {
 		submitter = await N8nHome.create({ name: 'submitter' });
-		const [submit] = await importExamples(submitter, emulator, samples, { files: ['submit-ocr-job-with-callback.json'], n8nBase: server.url });
+		const [submit] = await importExamples(submitter, emulator, samples, {
+			files: ['submit-ocr-job-with-callback.json'],
+			n8nBase: server.url,
+		});
 		expect(JSON.stringify(submit.nodes)).toContain(`${callbackUrl()}?token=${TOKEN}`);
 
 		const outcome = await submitter.execute(SUBMIT_WORKFLOW);
 		expect(outcome.error).toBeUndefined();
 		const [submitted] = outcome.json('Submit OCR Job');
-		expect(submitted).toMatchObject({ jobId: expect.any(String), state: 'Submitted', userData: 'n8n-callback-example' });
+		expect(submitted).toMatchObject({
+			jobId: expect.any(String),
+			state: 'Submitted',
+			userData: 'n8n-callback-example',
+		});
 		jobId = String(submitted.jobId);
 
 		const [execution] = await server.waitForExecutions(TRIGGER_WORKFLOW, 1, 30_000);
 		expect(execution).toMatchObject({ status: 'success', mode: 'webhook' });
 		const [job] = nodeItems(execution.data, 'When a job finishes');
-		expect(job).toMatchObject({ jobId, state: 'Success', tag: 'ImageOCR', objectKey: 'samples/sample.png', text: 'Tencent Cloud Infinite\nOCR sample 2026\nHello n8n' });
+		expect(job).toMatchObject({
+			jobId,
+			state: 'Success',
+			tag: 'ImageOCR',
+			objectKey: 'samples/sample.png',
+			text: 'Tencent Cloud Infinite\nOCR sample 2026\nHello n8n',
+		});
 		expect(nodeItems(execution.data, 'Job summary')).toEqual([
-			{ jobId, state: 'Success', objectKey: 'samples/sample.png', text: 'Tencent Cloud Infinite\nOCR sample 2026\nHello n8n', userData: 'n8n-callback-example' },
+			{
+				jobId,
+				state: 'Success',
+				objectKey: 'samples/sample.png',
+				text: 'Tencent Cloud Infinite\nOCR sample 2026\nHello n8n',
+				userData: 'n8n-callback-example',
+			},
 		]);
 		expect(emulator.stats.callbacksSent).toBe(1);
 		expect(emulator.stats.callbacksFailed).toBe(0);
@@ -212,8 +317,12 @@ describe('the callback trigger (job-callback-trigger.json, published)', () => {
 
 	it('refuses a wrong token and a job the service does not know, starting nothing', async () => {
 		const before = (await server.executions(TRIGGER_WORKFLOW)).length;
-		expect((await post('?token=wrong', callback(jobId ?? 'a0000000000000000000000000000000e'))).status).toBe(401);
-		expect(await post(`?token=${TOKEN}`, callback('a0000000000000000000000000000000f'))).toMatchObject({ status: 404, body: { status: 'rejected' } });
+		expect(
+			(await post('?token=wrong', callback(jobId ?? 'a0000000000000000000000000000000e'))).status,
+		).toBe(401);
+		expect(
+			await post(`?token=${TOKEN}`, callback('a0000000000000000000000000000000f')),
+		).toMatchObject({ status: 404, body: { status: 'rejected' } });
 		expect(await server.executions(TRIGGER_WORKFLOW)).toHaveLength(before);
 	});
 
@@ -225,7 +334,10 @@ describe('the callback trigger (job-callback-trigger.json, published)', () => {
 		if (!jobId) throw new Error('the round trip above did not run');
 		const before = (await server.executions(TRIGGER_WORKFLOW)).length;
 		const replay = await post(`?token=${TOKEN}`, callback(jobId));
-		expect(replay).toEqual({ status: 200, body: { status: 'ignored', reason: 'already received' } });
+		expect(replay).toEqual({
+			status: 200,
+			body: { status: 'ignored', reason: 'already received' },
+		});
 		expect(await server.executions(TRIGGER_WORKFLOW)).toHaveLength(before);
 	});
 });

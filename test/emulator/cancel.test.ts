@@ -33,9 +33,14 @@ afterAll(async () => {
 });
 
 async function submit(card = false): Promise<string> {
-	const operation = card ? '<ImageLicenseRec><CardType>IDCard</CardType></ImageLicenseRec>' : '<ImageOCR><Type>general</Type></ImageOCR>';
+	const operation = card
+		? '<ImageLicenseRec><CardType>IDCard</CardType></ImageLicenseRec>'
+		: '<ImageOCR><Type>general</Type></ImageOCR>';
 	const body = `<Request><Tag>${card ? 'ImageLicenseRec' : 'ImageOCR'}</Tag><Input><Object>in.png</Object></Input><Operation>${operation}</Operation><CallBack>${hook}</CallBack></Request>`;
-	const reply = await send(emulator, 'ci', 'POST', 'jobs', { body, headers: { 'content-type': 'application/xml' } });
+	const reply = await send(emulator, 'ci', 'POST', 'jobs', {
+		body,
+		headers: { 'content-type': 'application/xml' },
+	});
 	return xml(reply).JobsDetail[0].JobId as string;
 }
 /** The SDKs' three forms: `?cancel` signed (Go), `?cancel=` signed (Node), `?cancel` unsigned (Python). */
@@ -45,24 +50,36 @@ const FORMS: Record<string, Pick<SendOptions, 'query' | 'rawSearch'>> = {
 	python: { query: {}, rawSearch: 'cancel' },
 };
 const cancel = (ids: string, form = FORMS.go) => send(emulator, 'ci', 'PUT', `jobs/${ids}`, form);
-const state = async (id: string) => xml(await send(emulator, 'ci', 'GET', `jobs/${id}`)).JobsDetail[0].State as string;
+const state = async (id: string) =>
+	xml(await send(emulator, 'ci', 'GET', `jobs/${id}`)).JobsDetail[0].State as string;
 
-it.each(Object.keys(FORMS))('cancels a Submitted job (%s form): an empty 200, State Cancel, timers stopped, no callback', async (form) => {
-	const id = await submit();
-	const reply = await cancel(id, FORMS[form]);
-	expect([reply.status, reply.text, reply.headers['content-type']]).toEqual([200, '', undefined]);
-	expect(await state(id)).toBe('Cancel');
-	expect(clock.pending).toBe(0);
-	clock.advance(5000);
-	expect(await state(id)).toBe('Cancel');
-	const detail = xml(await send(emulator, 'ci', 'GET', `jobs/${id}`)).JobsDetail[0];
-	expect([detail.StartTime, detail.EndTime, detail.Operation.Detection]).toEqual(['-', '-', undefined]);
-	// A finished neighbour's callback proves callbacks do arrive here; the cancelled job sends none.
-	const other = await submit();
-	clock.advance(1000);
-	await until(() => emulator.stats.callbacksSent === 1);
-	expect([callbacks, emulator.jobs.byId.get(other)?.state, await state(id)]).toEqual([1, 'Success', 'Cancel']);
-});
+it.each(Object.keys(FORMS))(
+	'cancels a Submitted job (%s form): an empty 200, State Cancel, timers stopped, no callback',
+	async (form) => {
+		const id = await submit();
+		const reply = await cancel(id, FORMS[form]);
+		expect([reply.status, reply.text, reply.headers['content-type']]).toEqual([200, '', undefined]);
+		expect(await state(id)).toBe('Cancel');
+		expect(clock.pending).toBe(0);
+		clock.advance(5000);
+		expect(await state(id)).toBe('Cancel');
+		const detail = xml(await send(emulator, 'ci', 'GET', `jobs/${id}`)).JobsDetail[0];
+		expect([detail.StartTime, detail.EndTime, detail.Operation.Detection]).toEqual([
+			'-',
+			'-',
+			undefined,
+		]);
+		// A finished neighbour's callback proves callbacks do arrive here; the cancelled job sends none.
+		const other = await submit();
+		clock.advance(1000);
+		await until(() => emulator.stats.callbacksSent === 1);
+		expect([callbacks, emulator.jobs.byId.get(other)?.state, await state(id)]).toEqual([
+			1,
+			'Success',
+			'Cancel',
+		]);
+	},
+);
 
 it('cancels card jobs, and several ids at once (at most 10)', async () => {
 	const ids = [await submit(true), await submit(), await submit(true)];

@@ -14,7 +14,9 @@ import { EMULATOR_CA_PATH, type Emulator } from '../../emulator';
 export const EMULATOR_CA = readFileSync(EMULATOR_CA_PATH);
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const COS = require('cos-nodejs-sdk-v5') as { getAuthorization(options: Record<string, unknown>): string };
+const COS = require('cos-nodejs-sdk-v5') as {
+	getAuthorization(options: Record<string, unknown>): string;
+};
 
 export interface Reply {
 	status: number;
@@ -41,7 +43,9 @@ export interface SendOptions {
 
 /** Path as the SDKs put it on the wire: cam-safe encoded, `/` kept. */
 export function encodeKey(key: string): string {
-	return encodeURIComponent(key).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%2F/g, '/');
+	return encodeURIComponent(key)
+		.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+		.replace(/%2F/g, '/');
 }
 
 /** The official SDK's Authorization for a request to the emulator (raw, un-encoded `pathname`). */
@@ -65,7 +69,13 @@ export function sdkAuthorization(
 }
 
 /** Sends `method /key` to the emulator's COS or CI port, signed with its credentials. */
-export async function send(emulator: Emulator, service: 'cos' | 'ci', method: string, key: string, options: SendOptions = {}): Promise<Reply> {
+export async function send(
+	emulator: Emulator,
+	service: 'cos' | 'ci',
+	method: string,
+	key: string,
+	options: SendOptions = {},
+): Promise<Reply> {
 	const base = options.base ?? (service === 'cos' ? emulator.cosUrl : emulator.ciUrl);
 	const url = new URL(base);
 	const query = options.query ?? {};
@@ -82,24 +92,48 @@ export async function send(emulator: Emulator, service: 'cos' | 'ci', method: st
 	return await new Promise((resolve, reject) => {
 		const target = `${base}/${encodeKey(key)}${search ? `?${search}` : ''}`;
 		const secure = target.startsWith('https:');
-		const req = (secure ? httpsRequest : httpRequest)(target, { method, headers, agent: false, ...(secure ? { ca: EMULATOR_CA } : {}) }, (res) => {
-			const chunks: Buffer[] = [];
-			res.on('data', (chunk: Buffer) => chunks.push(chunk));
-			res.on('end', () => {
-				const data = Buffer.concat(chunks);
-				resolve({ status: res.statusCode ?? 0, headers: res.headers, body: data, text: data.toString('utf8') });
-			});
-			res.on('error', reject);
-			res.on('close', () => (res.complete ? undefined : reject(new Error('aborted'))));
-		});
+		const req = (secure ? httpsRequest : httpRequest)(
+			target,
+			{ method, headers, agent: false, ...(secure ? { ca: EMULATOR_CA } : {}) },
+			(res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (chunk: Buffer) => chunks.push(chunk));
+				res.on('end', () => {
+					const data = Buffer.concat(chunks);
+					resolve({
+						status: res.statusCode ?? 0,
+						headers: res.headers,
+						body: data,
+						text: data.toString('utf8'),
+					});
+				});
+				res.on('error', reject);
+				res.on('close', () => (res.complete ? undefined : reject(new Error('aborted'))));
+			},
+		);
 		req.on('error', reject);
 		req.end(body);
 	});
 }
 
 /** Repeated nodes always come out as arrays, as a careful client reads them. */
-const REPEATED = ['JobsDetail', 'TextDetections', 'Polygon', 'Words', 'WordCoordinate', 'WordPolygon', 'IdInfo', 'Point', 'TemplateList', 'NonExistJobIds'];
-const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, isArray: (name) => REPEATED.includes(name) });
+const REPEATED = [
+	'JobsDetail',
+	'TextDetections',
+	'Polygon',
+	'Words',
+	'WordCoordinate',
+	'WordPolygon',
+	'IdInfo',
+	'Point',
+	'TemplateList',
+	'NonExistJobIds',
+];
+const parser = new XMLParser({
+	ignoreAttributes: true,
+	parseTagValue: false,
+	isArray: (name) => REPEATED.includes(name),
+});
 
 // Parsed XML is loosely typed on purpose: the tests assert its shape.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -107,7 +141,10 @@ export type Xml = any;
 
 /** The document's root element (`Response`, `Error`, ...). */
 export function xml(reply: Reply | string, root = 'Response'): Xml {
-	const parsed = parser.parse(typeof reply === 'string' ? reply : reply.text) as Record<string, Xml>;
+	const parsed = parser.parse(typeof reply === 'string' ? reply : reply.text) as Record<
+		string,
+		Xml
+	>;
 	return parsed[root];
 }
 

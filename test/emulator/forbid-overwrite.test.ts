@@ -12,10 +12,21 @@ import { errorCode, send, xml } from './client';
 
 const { emulator } = useEmulator();
 
-const sample = JSON.parse(readFileSync(path.join(__dirname, '../conformance/objects/put-object-forbid-overwrite-exists.json'), 'utf8')) as { http: string };
+const sample = JSON.parse(
+	readFileSync(
+		path.join(__dirname, '../conformance/objects/put-object-forbid-overwrite-exists.json'),
+		'utf8',
+	),
+) as { http: string };
 
 const put = async (key: string, body: string, forbid?: string) =>
-	await send(emulator(), 'cos', 'PUT', key, { body, headers: { 'content-type': 'text/plain', ...(forbid === undefined ? {} : { 'x-cos-forbid-overwrite': forbid }) } });
+	await send(emulator(), 'cos', 'PUT', key, {
+		body,
+		headers: {
+			'content-type': 'text/plain',
+			...(forbid === undefined ? {} : { 'x-cos-forbid-overwrite': forbid }),
+		},
+	});
 
 describe('PUT Object with x-cos-forbid-overwrite', () => {
 	it('creates a key that does not exist', async () => {
@@ -42,7 +53,12 @@ describe('PUT Object with x-cos-forbid-overwrite', () => {
 	});
 
 	it('lets exactly one of 20 concurrent first PUTs of one key through', async () => {
-		const answers = await Promise.all(Array.from({ length: 20 }, async (_unused, index) => await put('markers/d', `writer ${index}`, 'true')));
+		const answers = await Promise.all(
+			Array.from(
+				{ length: 20 },
+				async (_unused, index) => await put('markers/d', `writer ${index}`, 'true'),
+			),
+		);
 		expect(answers.filter((answer) => answer.status === 200)).toHaveLength(1);
 		expect(answers.filter((answer) => answer.status === 409)).toHaveLength(19);
 	});

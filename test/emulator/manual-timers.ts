@@ -25,7 +25,9 @@ export class ManualTimers {
 	advance(ms: number): void {
 		this.now += ms;
 		for (;;) {
-			const next = [...this.due].filter((timer) => timer.at <= this.now).sort((a, b) => a.at - b.at)[0];
+			const next = [...this.due]
+				.filter((timer) => timer.at <= this.now)
+				.sort((a, b) => a.at - b.at)[0];
 			if (!next) return;
 			this.due.delete(next);
 			next.action();

@@ -12,7 +12,8 @@ import { png, textPng } from '../helpers/images';
 import { errorCode, send, xml, type Xml } from './client';
 
 const SAMPLE = readFileSync(join(__dirname, '../fixtures/sample.png'));
-const ocr = (emulator: Emulator, key: string, query: Record<string, string> = {}) => send(emulator, 'cos', 'GET', key, { query: { 'ci-process': 'OCR', ...query } });
+const ocr = (emulator: Emulator, key: string, query: Record<string, string> = {}) =>
+	send(emulator, 'cos', 'GET', key, { query: { 'ci-process': 'OCR', ...query } });
 
 /** A 24-bit bottom-up BMP of a PNG's pixels. */
 function bmpOf(pngFile: Buffer): Buffer {
@@ -30,7 +31,10 @@ function bmpOf(pngFile: Buffer): Buffer {
 	for (let y = 0; y < height; y++) {
 		for (let x = 0; x < width; x++) {
 			const from = (y * width + x) * 4;
-			file.set([data[from + 2], data[from + 1], data[from]], 54 + (height - 1 - y) * stride + x * 3);
+			file.set(
+				[data[from + 2], data[from + 1], data[from]],
+				54 + (height - 1 - y) * stride + x * 3,
+			);
 		}
 	}
 	return file;
@@ -38,14 +42,23 @@ function bmpOf(pngFile: Buffer): Buffer {
 
 /** A one-page PDF whose content stream is FlateDecode-compressed. */
 function flatePdf(lines: string[]): Buffer {
-	const content = deflateSync(Buffer.from(`BT /F1 24 Tf 72 720 Td ${lines.map((l, i) => `${i ? '0 -30 Td ' : ''}(${l}) Tj`).join(' ')} ET`, 'latin1'));
+	const content = deflateSync(
+		Buffer.from(
+			`BT /F1 24 Tf 72 720 Td ${lines.map((l, i) => `${i ? '0 -30 Td ' : ''}(${l}) Tj`).join(' ')} ET`,
+			'latin1',
+		),
+	);
 	const parts = [
 		'%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n',
 		'2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n',
 		'3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>\nendobj\n',
 		`4 0 obj\n<< /Length ${content.length} /Filter /FlateDecode >>\nstream\n`,
 	];
-	return Buffer.concat([Buffer.from(parts.join(''), 'latin1'), content, Buffer.from('\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n', 'latin1')]);
+	return Buffer.concat([
+		Buffer.from(parts.join(''), 'latin1'),
+		content,
+		Buffer.from('\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n', 'latin1'),
+	]);
 }
 
 describe('tesseract (engine auto)', () => {
@@ -56,12 +69,23 @@ describe('tesseract (engine auto)', () => {
 	afterAll(async () => await emulator.close());
 
 	it('reads the sample image back, with confidences, boxes and words', async () => {
-		expect((await send(emulator, 'cos', 'PUT', 'scans/sample.png', { body: SAMPLE, headers: { 'content-type': 'image/png' } })).status).toBe(200);
+		expect(
+			(
+				await send(emulator, 'cos', 'PUT', 'scans/sample.png', {
+					body: SAMPLE,
+					headers: { 'content-type': 'image/png' },
+				})
+			).status,
+		).toBe(200);
 		const reply = await ocr(emulator, 'scans/sample.png', { isword: 'true' });
 		expect(reply.status).toBe(200);
 		const response = xml(reply);
 		const lines = response.TextDetections as Xml[];
-		expect(lines.map((line) => line.DetectedText)).toEqual(['Tencent Cloud Infinite', 'OCR sample 2026', 'Hello n8n']);
+		expect(lines.map((line) => line.DetectedText)).toEqual([
+			'Tencent Cloud Infinite',
+			'OCR sample 2026',
+			'Hello n8n',
+		]);
 		for (const line of lines) {
 			expect(Number(line.Confidence)).toBeGreaterThan(60);
 			expect(line.Polygon).toHaveLength(4);
@@ -71,7 +95,9 @@ describe('tesseract (engine auto)', () => {
 		}
 		const tops = lines.map((line) => Number(line.ItemPolygon.Y));
 		expect([...tops].sort((a, b) => a - b)).toEqual(tops);
-		expect(Math.max(...lines.map((l) => Number(l.ItemPolygon.X) + Number(l.ItemPolygon.Width)))).toBeLessThanOrEqual(640);
+		expect(
+			Math.max(...lines.map((l) => Number(l.ItemPolygon.X) + Number(l.ItemPolygon.Width))),
+		).toBeLessThanOrEqual(640);
 		expect(response.PdfPageSize).toBe('0');
 		expect(response.RequestId).toBe(reply.headers['x-cos-request-id']);
 	}, 60000);
@@ -79,11 +105,18 @@ describe('tesseract (engine auto)', () => {
 	it('reads the same picture as a BMP', async () => {
 		emulator.objects.set('sample.bmp', bmpOf(SAMPLE));
 		const lines = xml(await ocr(emulator, 'sample.bmp')).TextDetections as Xml[];
-		expect(lines.map((line) => line.DetectedText)).toEqual(['Tencent Cloud Infinite', 'OCR sample 2026', 'Hello n8n']);
+		expect(lines.map((line) => line.DetectedText)).toEqual([
+			'Tencent Cloud Infinite',
+			'OCR sample 2026',
+			'Hello n8n',
+		]);
 	}, 60000);
 
 	it('answers a PNG whose data does not decode with 400 InvalidImageFormat, and keeps working', async () => {
-		emulator.objects.set('broken.png', Buffer.concat([SAMPLE.subarray(0, 8), Buffer.from('not really a png')]));
+		emulator.objects.set(
+			'broken.png',
+			Buffer.concat([SAMPLE.subarray(0, 8), Buffer.from('not really a png')]),
+		);
 		const broken = await ocr(emulator, 'broken.png');
 		expect([broken.status, errorCode(broken)]).toEqual([400, 'InvalidImageFormat']);
 		expect(xml(broken, 'Error').Message).toMatch(/PNG data does not decode/);
@@ -108,13 +141,23 @@ describe('formats, size and the text engine', () => {
 				Confidence: '99',
 				DetectedText: 'Hello',
 				ItemPolygon: { Height: '24', Width: '60', X: '10', Y: '10' },
-				Polygon: [{ X: '10', Y: '10' }, { X: '70', Y: '10' }, { X: '70', Y: '34' }, { X: '10', Y: '34' }],
+				Polygon: [
+					{ X: '10', Y: '10' },
+					{ X: '70', Y: '10' },
+					{ X: '70', Y: '34' },
+					{ X: '10', Y: '34' },
+				],
 			},
 			{
 				Confidence: '99',
 				DetectedText: 'Good morning',
 				ItemPolygon: { Height: '24', Width: '144', X: '10', Y: '40' },
-				Polygon: [{ X: '10', Y: '40' }, { X: '154', Y: '40' }, { X: '154', Y: '64' }, { X: '10', Y: '64' }],
+				Polygon: [
+					{ X: '10', Y: '40' },
+					{ X: '154', Y: '40' },
+					{ X: '154', Y: '64' },
+					{ X: '10', Y: '64' },
+				],
 			},
 		]);
 		expect(response).toMatchObject({ Angel: '0', PdfPageSize: '0', Language: 'zh' });
@@ -155,24 +198,44 @@ describe('formats, size and the text engine', () => {
 
 	it('reports the requested language for type general, an empty Language where it would be a guess', async () => {
 		emulator.objects.set('a.png', textPng('a'));
-		const language = async (query: Record<string, string>) => xml(await ocr(emulator, 'a.png', query)).Language;
+		const language = async (query: Record<string, string>) =>
+			xml(await ocr(emulator, 'a.png', query)).Language;
 		expect(await language({})).toBe('zh');
 		expect(await language({ 'language-type': 'jap' })).toBe('jap');
-		const guesses: Array<Record<string, string>> = [{ 'language-type': 'auto' }, { type: 'accurate' }, { type: 'handwriting' }];
+		const guesses: Array<Record<string, string>> = [
+			{ 'language-type': 'auto' },
+			{ type: 'accurate' },
+			{ type: 'handwriting' },
+		];
 		for (const query of guesses) expect(await language(query)).toBe('');
 	});
 
 	it('adds Words for general/accurate with isword, WordPolygon for handwriting with enable-word-polygon, never placeholders', async () => {
 		emulator.objects.set('ab.png', textPng('a b'));
-		const words = xml(await ocr(emulator, 'ab.png', { type: 'accurate', isword: 'true' })).TextDetections[0].Words;
+		const words = xml(await ocr(emulator, 'ab.png', { type: 'accurate', isword: 'true' }))
+			.TextDetections[0].Words;
 		expect(words.map((w: Xml) => w.Character)).toEqual(['a', 'b']);
 		expect(words[1].WordCoordPoint.WordCoordinate[0]).toEqual({ X: '34', Y: '10' });
-		const fast = xml(await ocr(emulator, 'ab.png', { type: 'fast', isword: 'true' })).TextDetections[0];
+		const fast = xml(await ocr(emulator, 'ab.png', { type: 'fast', isword: 'true' }))
+			.TextDetections[0];
 		expect([fast.Words, fast.WordPolygon]).toEqual([undefined, undefined]);
-		const polygons = xml(await ocr(emulator, 'ab.png', { type: 'handwriting', 'enable-word-polygon': 'true' })).TextDetections[0].WordPolygon;
-		expect(polygons[0]).toEqual({ LeftTop: { X: '10', Y: '10' }, RightTop: { X: '22', Y: '10' }, RightBottom: { X: '22', Y: '34' }, LeftBottom: { X: '10', Y: '34' } });
+		const polygons = xml(
+			await ocr(emulator, 'ab.png', { type: 'handwriting', 'enable-word-polygon': 'true' }),
+		).TextDetections[0].WordPolygon;
+		expect(polygons[0]).toEqual({
+			LeftTop: { X: '10', Y: '10' },
+			RightTop: { X: '22', Y: '10' },
+			RightBottom: { X: '22', Y: '34' },
+			LeftBottom: { X: '10', Y: '34' },
+		});
 		// The Python and Java SDKs send the false defaults for every type (requests/sync-ocr-query-sdks.json).
-		const sdk = await ocr(emulator, 'ab.png', { type: 'accurate', ispdf: 'false', 'pdf-pagenumber': '1', isword: 'false', 'enable-word-polygon': 'false' });
+		const sdk = await ocr(emulator, 'ab.png', {
+			type: 'accurate',
+			ispdf: 'false',
+			'pdf-pagenumber': '1',
+			isword: 'false',
+			'enable-word-polygon': 'false',
+		});
 		expect(sdk.status).toBe(200);
 	});
 
@@ -182,11 +245,19 @@ describe('formats, size and the text engine', () => {
 	});
 
 	it('counts PDF pages and selects one with pdf-pagenumber', async () => {
-		emulator.objects.set('doc.pdf', makePdf([['Page one', 'second line'], ['Page two'], ['Page (three)']]));
+		emulator.objects.set(
+			'doc.pdf',
+			makePdf([['Page one', 'second line'], ['Page two'], ['Page (three)']]),
+		);
 		const first = xml(await ocr(emulator, 'doc.pdf', { ispdf: 'true' }));
 		expect(first.PdfPageSize).toBe('3');
-		expect(first.TextDetections.map((d: Xml) => d.DetectedText)).toEqual(['Page one', 'second line']);
-		const third = xml(await ocr(emulator, 'doc.pdf', { ispdf: 'true', 'pdf-pagenumber': '3', type: 'fast' }));
+		expect(first.TextDetections.map((d: Xml) => d.DetectedText)).toEqual([
+			'Page one',
+			'second line',
+		]);
+		const third = xml(
+			await ocr(emulator, 'doc.pdf', { ispdf: 'true', 'pdf-pagenumber': '3', type: 'fast' }),
+		);
 		expect(third.TextDetections[0].DetectedText).toBe('Page (three)');
 	});
 
@@ -194,18 +265,24 @@ describe('formats, size and the text engine', () => {
 		[{}, /ispdf is not true/],
 		[{ ispdf: 'true', type: 'accurate' }, /general and fast, not accurate/],
 		[{ ispdf: 'true', 'pdf-pagenumber': '4' }, /beyond the last page \(3\)/],
-	])('answers what no source documents for a PDF with %j with 501 EmulatorUndocumented', async (query, message) => {
-		emulator.objects.set('doc.pdf', makePdf([['x'], ['y'], ['z']]));
-		const reply = await ocr(emulator, 'doc.pdf', query);
-		expect([reply.status, errorCode(reply)]).toEqual([501, 'EmulatorUndocumented']);
-		expect(xml(reply, 'Error').Message).toMatch(message);
-	});
+	])(
+		'answers what no source documents for a PDF with %j with 501 EmulatorUndocumented',
+		async (query, message) => {
+			emulator.objects.set('doc.pdf', makePdf([['x'], ['y'], ['z']]));
+			const reply = await ocr(emulator, 'doc.pdf', query);
+			expect([reply.status, errorCode(reply)]).toEqual([501, 'EmulatorUndocumented']);
+			expect(xml(reply, 'Error').Message).toMatch(message);
+		},
+	);
 
 	it('refuses ispdf=maybe, and reads FlateDecode content streams', async () => {
 		emulator.objects.set('zip.pdf', flatePdf(['Compressed text', 'Line 2']));
 		expect(errorCode(await ocr(emulator, 'zip.pdf', { ispdf: 'maybe' }))).toBe('InvalidArgument');
 		const response = xml(await ocr(emulator, 'zip.pdf', { ispdf: 'true' }));
-		expect(response.TextDetections.map((d: Xml) => d.DetectedText)).toEqual(['Compressed text', 'Line 2']);
+		expect(response.TextDetections.map((d: Xml) => d.DetectedText)).toEqual([
+			'Compressed text',
+			'Line 2',
+		]);
 		expect(response.PdfPageSize).toBe('1');
 	});
 });
@@ -229,10 +306,14 @@ describe('detect-url', () => {
 		await new Promise((resolve) => server.close(resolve));
 	});
 
-	const detect = (detectUrl: string) => send(emulator, 'cos', 'GET', '', { query: { 'ci-process': 'OCR', 'detect-url': detectUrl } });
+	const detect = (detectUrl: string) =>
+		send(emulator, 'cos', 'GET', '', { query: { 'ci-process': 'OCR', 'detect-url': detectUrl } });
 
 	it('downloads from a loopback server, with the URL encoded once or (as in the doc) several times', async () => {
-		for (const detectUrl of [`${base}/scan.png`, encodeURIComponent(encodeURIComponent(`${base}/scan.png`))]) {
+		for (const detectUrl of [
+			`${base}/scan.png`,
+			encodeURIComponent(encodeURIComponent(`${base}/scan.png`)),
+		]) {
 			expect(xml(await detect(detectUrl)).TextDetections[0].DetectedText).toBe('served text');
 		}
 	});

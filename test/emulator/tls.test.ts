@@ -21,7 +21,9 @@ const run = promisify(execFile);
 /** A fresh Node process that GETs `url` and prints the status, or the TLS error code. */
 async function probe(url: string, env: Record<string, string>): Promise<string> {
 	const script = `require('https').get(${JSON.stringify(url)}, (r) => { console.log(r.statusCode); r.resume(); }).on('error', (e) => console.log(e.code));`;
-	const { stdout } = await run(process.execPath, ['-e', script], { env: { PATH: process.env.PATH ?? '', ...env } });
+	const { stdout } = await run(process.execPath, ['-e', script], {
+		env: { PATH: process.env.PATH ?? '', ...env },
+	});
 	return stdout.trim();
 }
 
@@ -36,9 +38,13 @@ describe('https on the CI port', () => {
 	it('is refused by a client that does not trust it, and trusted through NODE_EXTRA_CA_CERTS', async () => {
 		// Child processes with a clean environment: this one may itself trust the CA (NODE_EXTRA_CA_CERTS).
 		// When this process trusts the CA, OpenSSL sends it along in the chain: the code differs, the refusal not.
-		expect(await probe(`${emulator.ciUrl}/jobs`, {})).toMatch(/^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN)$/);
+		expect(await probe(`${emulator.ciUrl}/jobs`, {})).toMatch(
+			/^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN)$/,
+		);
 		// Trusted: the request reaches the API, which refuses it for having no Authorization.
-		expect(await probe(`${emulator.ciUrl}/jobs`, { NODE_EXTRA_CA_CERTS: EMULATOR_CA_PATH })).toBe('401');
+		expect(await probe(`${emulator.ciUrl}/jobs`, { NODE_EXTRA_CA_CERTS: EMULATOR_CA_PATH })).toBe(
+			'401',
+		);
 	});
 
 	it('holds for localhost as for 127.0.0.1, and over kept-alive connections', async () => {
@@ -76,7 +82,9 @@ it('close() ends open connections on the CI port, a TLS one and one that never s
 		const socket = createConnection({ host: '127.0.0.1', port }, () => resolve(socket));
 		socket.on('error', reject);
 	});
-	const closed = Promise.all([secure, silent].map((socket) => new Promise((resolve) => socket.once('close', resolve))));
+	const closed = Promise.all(
+		[secure, silent].map((socket) => new Promise((resolve) => socket.once('close', resolve))),
+	);
 	await other.close();
 	await closed;
 	expect([secure.destroyed, silent.destroyed]).toEqual([true, true]);
@@ -85,8 +93,14 @@ it('close() ends open connections on the CI port, a TLS one and one that never s
 describe('plain http on the CI port', () => {
 	it('answers 301 PermanentRedirect to the https URL in the CI envelope, and does nothing else', async () => {
 		emulator.objects.set('in.png', textPng('x'));
-		const body = '<Request><Tag>ImageOCR</Tag><Input><Object>in.png</Object></Input><Operation><ImageOCR><Type>general</Type></ImageOCR></Operation></Request>';
-		const reply = await send(emulator, 'ci', 'POST', 'jobs', { body, headers: { 'content-type': 'application/xml' }, base: emulator.ciHttpUrl, query: { a: 'b' } });
+		const body =
+			'<Request><Tag>ImageOCR</Tag><Input><Object>in.png</Object></Input><Operation><ImageOCR><Type>general</Type></ImageOCR></Operation></Request>';
+		const reply = await send(emulator, 'ci', 'POST', 'jobs', {
+			body,
+			headers: { 'content-type': 'application/xml' },
+			base: emulator.ciHttpUrl,
+			query: { a: 'b' },
+		});
 		expect(reply.status).toBe(301);
 		expect(reply.headers.location).toBe(`${emulator.ciUrl}/jobs?a=b`);
 		expect(errorCode(reply)).toBe('PermanentRedirect');
@@ -94,7 +108,12 @@ describe('plain http on the CI port', () => {
 		expect(reply.headers['x-ci-request-id']).toBe(xml(reply, 'Error').RequestId);
 		expect(reply.headers['x-ci-trace-id']).toBe(xml(reply, 'Error').TraceId);
 		expect(emulator.stats.jobsSubmitted).toBe(0);
-		expect(emulator.requests.at(-1)).toMatchObject({ service: 'ci', method: 'POST', path: '/jobs', status: 301 });
+		expect(emulator.requests.at(-1)).toMatchObject({
+			service: 'ci',
+			method: 'POST',
+			path: '/jobs',
+			status: 301,
+		});
 	});
 
 	it('refuses even an unsigned request, before any signature check', async () => {

@@ -8,8 +8,19 @@ import path from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
 
 import { TransportProbe } from '../fixtures/nodes/TransportProbe.node';
-import { expectedAuthorization, parseAuthorization, startSignatureServer, type SignatureServer } from '../helpers/cos-signature-server';
-import { inlineBinary, packageTypes, runWorkflow, testCredential, type WorkflowJson } from '../helpers/n8n';
+import {
+	expectedAuthorization,
+	parseAuthorization,
+	startSignatureServer,
+	type SignatureServer,
+} from '../helpers/cos-signature-server';
+import {
+	inlineBinary,
+	packageTypes,
+	runWorkflow,
+	testCredential,
+	type WorkflowJson,
+} from '../helpers/n8n';
 
 const SECRET_ID = 'AKIDharnessTEST0000000000000000000000';
 const SECRET_KEY = 'harnessSecretKey000000000000000000';
@@ -61,7 +72,9 @@ describe('package loading', () => {
 		expect(types.packageName).toBe('n8n-nodes-tencent-cloud-infinite');
 		expect(types.credentials).toContain('tencentCloudInfiniteApi');
 		// Every node entry point listed in package.json loaded too.
-		const pkg = JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { n8n: { nodes: string[] } };
+		const pkg = JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as {
+			n8n: { nodes: string[] };
+		};
 		expect(types.nodes).toHaveLength(pkg.n8n.nodes.length);
 		for (const name of types.nodes) expect(name).toMatch(/^n8n-nodes-tencent-cloud-infinite\.\w+$/);
 	});
@@ -77,7 +90,10 @@ describe('a node request signed by the credential through n8n', () => {
 			{
 				credentials: { tencentCloudInfiniteApi: credentialData() },
 				extraNodeTypes,
-				inputItems: [{ json: { key: 'photos/a b+c.png', note: 'first one' } }, { json: { key: 'second.txt', note: 'x&y=z' } }],
+				inputItems: [
+					{ json: { key: 'photos/a b+c.png', note: 'first one' } },
+					{ json: { key: 'second.txt', note: 'x&y=z' } },
+				],
 			},
 		);
 
@@ -92,7 +108,12 @@ describe('a node request signed by the credential through n8n', () => {
 			{ pathname: '/second.txt', note: 'x&y=z' },
 		];
 		items.forEach((item, index) => {
-			const seen = item.json as { method: string; pathname: string; query: Record<string, string>; headers: Record<string, string> };
+			const seen = item.json as {
+				method: string;
+				pathname: string;
+				query: Record<string, string>;
+				headers: Record<string, string>;
+			};
 			// The expressions were evaluated per item.
 			expect(seen.pathname).toBe(expected[index].pathname);
 			expect(seen.query).toEqual({ 'ci-process': 'probe', note: expected[index].note });
@@ -101,12 +122,24 @@ describe('a node request signed by the credential through n8n', () => {
 
 			// The header is a COS sha1 signature by our SecretId...
 			const header = seen.headers.authorization;
-			expect(header).toMatch(new RegExp(`^q-sign-algorithm=sha1&q-ak=${SECRET_ID}&q-sign-time=\\d+;\\d+&q-key-time=\\d+;\\d+&`));
+			expect(header).toMatch(
+				new RegExp(
+					`^q-sign-algorithm=sha1&q-ak=${SECRET_ID}&q-sign-time=\\d+;\\d+&q-key-time=\\d+;\\d+&`,
+				),
+			);
 			const auth = parseAuthorization(header);
 			expect(auth['q-header-list'].split(';')).toContain('host');
 			expect(auth['q-url-param-list']).toBe('ci-process;note');
 			// ...that the official SDK computes identically from what the server received.
-			expect(expectedAuthorization(seen, SECRET_ID, SECRET_KEY, auth['q-key-time'], auth['q-header-list'].split(';'))).toBe(header);
+			expect(
+				expectedAuthorization(
+					seen,
+					SECRET_ID,
+					SECRET_KEY,
+					auth['q-key-time'],
+					auth['q-header-list'].split(';'),
+				),
+			).toBe(header);
 			expect(server.requests[index].signatureError).toBeUndefined();
 		});
 	});
@@ -120,18 +153,29 @@ describe('a node request signed by the credential through n8n', () => {
 		});
 		expect(result.error).toBeUndefined();
 		expect(result.executedNodes).toEqual(['When clicking ‘Execute workflow’', 'Probe']);
-		expect(result.json('Probe')[0]).toMatchObject({ pathname: '/scans/page 1.pdf', query: { 'ci-process': 'probe' } });
+		expect(result.json('Probe')[0]).toMatchObject({
+			pathname: '/scans/page 1.pdf',
+			query: { 'ci-process': 'probe' },
+		});
 		expect(server.requests[0].signatureError).toBeUndefined();
 		// n8n's log lines stay out of the jest output but come back with the run.
 		expect(Array.isArray(result.logs)).toBe(true);
 	});
 
 	test('signs a body read from binary data stored by n8n (filesystem mode)', async () => {
-		const result = await runWorkflow(probeWorkflow({ method: 'PUT', key: '={{ $json.key }}', binaryProperty: 'data' }), {
-			credentials: { tencentCloudInfiniteApi: credentialData() },
-			extraNodeTypes,
-			inputItems: [{ json: { key: 'upload.txt' }, binary: { data: inlineBinary('hello binary', 'upload.txt', 'text/plain') } }],
-		});
+		const result = await runWorkflow(
+			probeWorkflow({ method: 'PUT', key: '={{ $json.key }}', binaryProperty: 'data' }),
+			{
+				credentials: { tencentCloudInfiniteApi: credentialData() },
+				extraNodeTypes,
+				inputItems: [
+					{
+						json: { key: 'upload.txt' },
+						binary: { data: inlineBinary('hello binary', 'upload.txt', 'text/plain') },
+					},
+				],
+			},
+		);
 
 		expect(result.error).toBeUndefined();
 		// The trigger stand-in stored the inline data with n8n's binary data service.
@@ -146,23 +190,33 @@ describe('a node request signed by the credential through n8n', () => {
 		expect(request.method).toBe('PUT');
 		expect(request.body).toBe('hello binary');
 		const auth = parseAuthorization(request.headers.authorization!);
-		expect(auth['q-header-list'].split(';')).toEqual(expect.arrayContaining(['content-length', 'content-type', 'host']));
+		expect(auth['q-header-list'].split(';')).toEqual(
+			expect.arrayContaining(['content-length', 'content-type', 'host']),
+		);
 	});
 
 	test('a refused signature fails the node with n8n’s error, or becomes json.error under continue-on-fail', async () => {
-		const credentials = { tencentCloudInfiniteApi: credentialData({ secretKey: 'wrong-secret-key' }) };
-		const failed = await runWorkflow(probeWorkflow({ key: 'a.txt' }), { credentials, extraNodeTypes });
+		const credentials = {
+			tencentCloudInfiniteApi: credentialData({ secretKey: 'wrong-secret-key' }),
+		};
+		const failed = await runWorkflow(probeWorkflow({ key: 'a.txt' }), {
+			credentials,
+			extraNodeTypes,
+		});
 		expect(failed.status).toBe('error');
 		expect(failed.error?.message).toMatch(/403|Forbidden|denied/i);
 		expect(failed.error?.node?.name).toBe('Probe');
 		expect(failed.nodeError('Probe')?.message).toBe(failed.error?.message);
 		expect(() => failed.items('Probe')).toThrow(/Node "Probe" failed/);
 
-		const continued = await runWorkflow(probeWorkflow({ key: 'a.txt' }, { onError: 'continueRegularOutput' }), {
-			credentials,
-			extraNodeTypes,
-			inputItems: [{ json: {} }, { json: {} }],
-		});
+		const continued = await runWorkflow(
+			probeWorkflow({ key: 'a.txt' }, { onError: 'continueRegularOutput' }),
+			{
+				credentials,
+				extraNodeTypes,
+				inputItems: [{ json: {} }, { json: {} }],
+			},
+		);
 		expect(continued.error).toBeUndefined();
 		const items = continued.items('Probe');
 		expect(items).toHaveLength(2);
@@ -197,13 +251,19 @@ describe('testCredential (n8n’s credential test path)', () => {
 	});
 
 	test('Error with the 403 rule’s message for a wrong SecretKey', async () => {
-		const result = await testCredential('tencentCloudInfiniteApi', credentialData({ secretKey: 'wrong-secret-key' }));
+		const result = await testCredential(
+			'tencentCloudInfiniteApi',
+			credentialData({ secretKey: 'wrong-secret-key' }),
+		);
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/^Access denied \(403\): check SecretId and SecretKey/);
 	});
 
 	test('Error naming the field for a bad bucket, with no request sent', async () => {
-		const result = await testCredential('tencentCloudInfiniteApi', credentialData({ bucket: 'Bad_Bucket' }));
+		const result = await testCredential(
+			'tencentCloudInfiniteApi',
+			credentialData({ bucket: 'Bad_Bucket' }),
+		);
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/Bucket "Bad_Bucket" is not valid/);
 		expect(server.requests).toHaveLength(0);

@@ -9,7 +9,12 @@
  * For the full service emulator see emulator/; this one exists so the harness can be proven on its own.
  */
 import COS from 'cos-nodejs-sdk-v5';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+	createServer,
+	type IncomingHttpHeaders,
+	type IncomingMessage,
+	type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ReceivedRequest {
@@ -91,7 +96,11 @@ export function expectedAuthorization(
 	});
 }
 
-function checkSignature(request: ReceivedRequest, secretId: string, secretKey: string): string | undefined {
+function checkSignature(
+	request: ReceivedRequest,
+	secretId: string,
+	secretKey: string,
+): string | undefined {
 	const header = request.headers.authorization;
 	if (!header) return 'AccessDenied: no Authorization header';
 	const auth = parseAuthorization(header);
@@ -100,17 +109,27 @@ function checkSignature(request: ReceivedRequest, secretId: string, secretKey: s
 	if (auth['q-ak'] !== secretId) return 'InvalidAccessKeyId: unknown q-ak';
 	const [start, end] = (auth['q-key-time'] ?? '').split(';').map(Number);
 	const now = Date.now() / 1000;
-	if (!(start <= now + 60 && now <= end)) return 'RequestTimeTooSkewed: q-key-time does not cover now';
+	if (!(start <= now + 60 && now <= end))
+		return 'RequestTimeTooSkewed: q-key-time does not cover now';
 	const signedHeaders = (auth['q-header-list'] ?? '').split(';').filter(Boolean);
 	const missing = signedHeaders.filter((name) => request.headers[name] === undefined);
-	if (missing.length) return `SignatureDoesNotMatch: signed headers not sent: ${missing.join(', ')}`;
-	const expected = expectedAuthorization(request, secretId, secretKey, auth['q-key-time'], signedHeaders);
+	if (missing.length)
+		return `SignatureDoesNotMatch: signed headers not sent: ${missing.join(', ')}`;
+	const expected = expectedAuthorization(
+		request,
+		secretId,
+		secretKey,
+		auth['q-key-time'],
+		signedHeaders,
+	);
 	return expected === header ? undefined : `SignatureDoesNotMatch: expected ${expected}`;
 }
 
 function xmlError(res: ServerResponse, status: number, code: string, message: string) {
 	res.writeHead(status, { 'content-type': 'application/xml' });
-	res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>test</RequestId></Error>`);
+	res.end(
+		`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>test</RequestId></Error>`,
+	);
 }
 
 const TEMPLATE_LIST = `<?xml version="1.0" encoding="UTF-8"?>
@@ -122,13 +141,23 @@ async function readBody(req: IncomingMessage): Promise<string> {
 	return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function startSignatureServer(options: { secretId: string; secretKey: string }): Promise<SignatureServer> {
+export async function startSignatureServer(options: {
+	secretId: string;
+	secretKey: string;
+}): Promise<SignatureServer> {
 	const requests: ReceivedRequest[] = [];
 	const server = createServer((req, res) => {
 		void (async () => {
 			const body = await readBody(req);
 			const { pathname, query } = parseTarget(req.url ?? '/');
-			const request: ReceivedRequest = { method: req.method ?? 'GET', url: req.url ?? '/', pathname, query, headers: req.headers, body };
+			const request: ReceivedRequest = {
+				method: req.method ?? 'GET',
+				url: req.url ?? '/',
+				pathname,
+				query,
+				headers: req.headers,
+				body,
+			};
 			request.signatureError = checkSignature(request, options.secretId, options.secretKey);
 			requests.push(request);
 			if (request.signatureError) {
@@ -140,7 +169,16 @@ export async function startSignatureServer(options: { secretId: string; secretKe
 				return res.end(TEMPLATE_LIST);
 			}
 			res.writeHead(200, { 'content-type': 'application/json' });
-			res.end(JSON.stringify({ method: request.method, url: request.url, pathname, query, headers: req.headers, body }));
+			res.end(
+				JSON.stringify({
+					method: request.method,
+					url: request.url,
+					pathname,
+					query,
+					headers: req.headers,
+					body,
+				}),
+			);
 		})().catch((error: unknown) => {
 			res.writeHead(500);
 			res.end(String(error));
@@ -155,7 +193,9 @@ export async function startSignatureServer(options: { secretId: string; secretKe
 		requests,
 		close: async () => {
 			server.closeAllConnections();
-			await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+			await new Promise<void>((resolve, reject) =>
+				server.close((error) => (error ? reject(error) : resolve())),
+			);
 		},
 	};
 }

@@ -3,7 +3,10 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator';
 
 /** Credential data for the package's credential, pointing at an emulator. */
-export function emulatorCredential(emulator: Emulator, overrides: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject {
+export function emulatorCredential(
+	emulator: Emulator,
+	overrides: ICredentialDataDecryptedObject = {},
+): ICredentialDataDecryptedObject {
 	return {
 		secretId: emulator.options.secretId,
 		secretKey: emulator.options.secretKey,
@@ -16,7 +19,10 @@ export function emulatorCredential(emulator: Emulator, overrides: ICredentialDat
 }
 
 /** Starts an emulator for a test file and closes it afterwards; `reset()` between tests. */
-export function useEmulator(options: EmulatorOptions = {}): { emulator: () => Emulator; credential: (overrides?: ICredentialDataDecryptedObject) => ICredentialDataDecryptedObject } {
+export function useEmulator(options: EmulatorOptions = {}): {
+	emulator: () => Emulator;
+	credential: (overrides?: ICredentialDataDecryptedObject) => ICredentialDataDecryptedObject;
+} {
 	let emulator: Emulator | undefined;
 	beforeAll(async () => {
 		emulator = await startEmulator({ jobDelayMs: 200, ...options });

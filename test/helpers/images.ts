@@ -30,7 +30,9 @@ function chunk(type: string, data: Buffer): Buffer {
 }
 
 /** A white RGB PNG of `width` × `height`, optionally with UTF-8 text in an iTXt chunk. */
-export function png(options: { width?: number; height?: number; text?: string; padTo?: number } = {}): Buffer {
+export function png(
+	options: { width?: number; height?: number; text?: string; padTo?: number } = {},
+): Buffer {
 	const width = options.width ?? 64;
 	const height = options.height ?? 32;
 	const header = Buffer.alloc(13);
@@ -43,11 +45,29 @@ export function png(options: { width?: number; height?: number; text?: string; p
 	const chunks = [chunk('IHDR', header)];
 	if (options.text !== undefined) {
 		// keyword, 0, compression flag 0, method 0, empty language tag, 0, empty translated keyword, 0, text
-		chunks.push(chunk('iTXt', Buffer.concat([Buffer.from(EMULATOR_TEXT_KEYWORD, 'latin1'), Buffer.from([0, 0, 0, 0, 0]), Buffer.from(options.text, 'utf8')])));
+		chunks.push(
+			chunk(
+				'iTXt',
+				Buffer.concat([
+					Buffer.from(EMULATOR_TEXT_KEYWORD, 'latin1'),
+					Buffer.from([0, 0, 0, 0, 0]),
+					Buffer.from(options.text, 'utf8'),
+				]),
+			),
+		);
 	}
 	if (options.padTo) {
 		const used = 8 + chunks.reduce((sum, part) => sum + part.length, 0) + 12 + pixels.length + 12;
-		if (options.padTo > used + 12) chunks.push(chunk('tEXt', Buffer.concat([Buffer.from('padding\0', 'latin1'), Buffer.alloc(options.padTo - used - 12 - 8, 0x20)])));
+		if (options.padTo > used + 12)
+			chunks.push(
+				chunk(
+					'tEXt',
+					Buffer.concat([
+						Buffer.from('padding\0', 'latin1'),
+						Buffer.alloc(options.padTo - used - 12 - 8, 0x20),
+					]),
+				),
+			);
 	}
 	chunks.push(chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0)));
 	return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ...chunks]);

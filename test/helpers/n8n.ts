@@ -46,12 +46,23 @@ import type {
 	IWorkflowSettings,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
-import { BINARY_ENCODING, NodeHelpers, Workflow, createRunExecutionData, deepCopy } from 'n8n-workflow';
+import {
+	BINARY_ENCODING,
+	NodeHelpers,
+	Workflow,
+	createRunExecutionData,
+	deepCopy,
+} from 'n8n-workflow';
 
 import { createAdditionalData } from './n8n-runtime/additional-data';
 import { runCredentialTest } from './n8n-runtime/credential-tester';
 import { TestCredentialsHelper } from './n8n-runtime/credentials-helper';
-import { PACKAGE_ROOT, TestCredentialTypes, TestNodeTypes, loadPackageTypes } from './n8n-runtime/package-types';
+import {
+	PACKAGE_ROOT,
+	TestCredentialTypes,
+	TestNodeTypes,
+	loadPackageTypes,
+} from './n8n-runtime/package-types';
 import { disposeRuntime, getRuntime } from './n8n-runtime/runtime';
 import type { LogEntry } from './n8n-runtime/test-logger';
 
@@ -124,7 +135,11 @@ export interface WorkflowRunResult {
  * Makes inline binary data (`IBinaryData` with base64 `data`), as for `inputItems`:
  * `{ json: {}, binary: { data: inlineBinary(buffer, 'a.png', 'image/png') } }`.
  */
-export function inlineBinary(content: Buffer | string, fileName?: string, mimeType = 'application/octet-stream'): IBinaryData {
+export function inlineBinary(
+	content: Buffer | string,
+	fileName?: string,
+	mimeType = 'application/octet-stream',
+): IBinaryData {
 	const buffer = typeof content === 'string' ? Buffer.from(content) : content;
 	const extension = fileName?.includes('.') ? fileName.split('.').pop() : undefined;
 	return {
@@ -150,7 +165,11 @@ function latestVersion(type: INodeType | IVersionedNodeType): number {
 }
 
 /** Fills what n8n's editor always writes (id, position, parameters, typeVersion) and credential references. */
-function completeNodes(json: WorkflowJson, nodeTypes: TestNodeTypes, credentials: Record<string, unknown>): INode[] {
+function completeNodes(
+	json: WorkflowJson,
+	nodeTypes: TestNodeTypes,
+	credentials: Record<string, unknown>,
+): INode[] {
 	return json.nodes.map((partial, index) => {
 		const type = nodeTypes.getByName(partial.type);
 		const node: INode = {
@@ -160,7 +179,8 @@ function completeNodes(json: WorkflowJson, nodeTypes: TestNodeTypes, credentials
 			typeVersion: partial.typeVersion ?? latestVersion(type),
 			...partial,
 		} as INode;
-		const described = NodeHelpers.getVersionedNodeType(type, node.typeVersion).description.credentials ?? [];
+		const described =
+			NodeHelpers.getVersionedNodeType(type, node.typeVersion).description.credentials ?? [];
 		for (const { name } of described) {
 			if (name in credentials && !node.credentials?.[name]) {
 				node.credentials = { ...node.credentials, [name]: { id: name, name } };
@@ -170,13 +190,20 @@ function completeNodes(json: WorkflowJson, nodeTypes: TestNodeTypes, credentials
 	});
 }
 
-function pickStartNode(workflow: Workflow, nodes: INode[], nodeTypes: TestNodeTypes, name?: string): INode {
+function pickStartNode(
+	workflow: Workflow,
+	nodes: INode[],
+	nodeTypes: TestNodeTypes,
+	name?: string,
+): INode {
 	if (name) {
 		const node = workflow.getNode(name);
 		if (!node) throw new Error(`startNode "${name}" is not in the workflow`);
 		return node;
 	}
-	const roots = nodes.filter((node) => !node.disabled && workflow.getParentNodes(node.name, 'main', 1).length === 0);
+	const roots = nodes.filter(
+		(node) => !node.disabled && workflow.getParentNodes(node.name, 'main', 1).length === 0,
+	);
 	const trigger = roots.find((node) => {
 		const { group } = nodeTypes.getByNameAndVersion(node.type, node.typeVersion).description;
 		return group.includes('trigger');
@@ -189,13 +216,19 @@ function pickStartNode(workflow: Workflow, nodes: INode[], nodeTypes: TestNodeTy
 let executionCounter = 0;
 
 /** Runs a workflow (object or path to its JSON, relative to the package root) through n8n's `WorkflowExecute`. */
-export async function runWorkflow(workflow: WorkflowJson | string, options: RunWorkflowOptions = {}): Promise<WorkflowRunResult> {
+export async function runWorkflow(
+	workflow: WorkflowJson | string,
+	options: RunWorkflowOptions = {},
+): Promise<WorkflowRunResult> {
 	const runtime = await getRuntime();
 	const pkg = await loadPackageTypes();
 	const json = readWorkflow(workflow);
 	const credentials = options.credentials ?? {};
 	const nodeTypes = new TestNodeTypes(pkg, options.extraNodeTypes);
-	const credentialsHelper = new TestCredentialsHelper(new TestCredentialTypes(pkg, options.extraCredentialTypes), { ...credentials });
+	const credentialsHelper = new TestCredentialsHelper(
+		new TestCredentialTypes(pkg, options.extraCredentialTypes),
+		{ ...credentials },
+	);
 
 	const nodes = completeNodes(json, nodeTypes, credentials);
 	const workflowId = 'test-workflow';
@@ -235,29 +268,45 @@ export async function runWorkflow(workflow: WorkflowJson | string, options: RunW
 		executedNodes.push(nodeName);
 	});
 
-	const additionalData = createAdditionalData({ credentialsHelper, hooks, executionId, workflowId });
+	const additionalData = createAdditionalData({
+		credentialsHelper,
+		hooks,
+		executionId,
+		workflowId,
+	});
 	const runExecutionData = createRunExecutionData({
 		resultData: { runData: {}, pinData: json.pinData },
 		executionData: {
 			nodeExecutionStack: [
-				{ node: startNode, data: { main: [deepCopy(options.inputItems ?? [{ json: {} }])] }, source: null },
+				{
+					node: startNode,
+					data: { main: [deepCopy(options.inputItems ?? [{ json: {} }])] },
+					source: null,
+				},
 			],
 		},
 	});
 
 	const logMark = runtime.logger.mark();
-	const run = await new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflowInstance);
+	const run = await new WorkflowExecute(
+		additionalData,
+		mode,
+		runExecutionData,
+	).processRunExecutionData(workflowInstance);
 	const { runData } = run.data.resultData;
 	const error = run.data.resultData.error as RunError | undefined;
 
 	const describeRun = () =>
 		`Nodes that ran: ${executedNodes.join(', ') || 'none'}.` +
-		(error ? ` The run failed: ${error.message}${error.description ? ` (${error.description})` : ''}` : '');
+		(error
+			? ` The run failed: ${error.message}${error.description ? ` (${error.description})` : ''}`
+			: '');
 
 	const items = (nodeName: string, { output = 0, run: runIndex = 0 } = {}) => {
 		const task = runData[nodeName]?.[runIndex];
 		if (!task) throw new Error(`Node "${nodeName}" has no run ${runIndex}. ${describeRun()}`);
-		if (task.error) throw new Error(`Node "${nodeName}" failed: ${task.error.message}. ${describeRun()}`);
+		if (task.error)
+			throw new Error(`Node "${nodeName}" failed: ${task.error.message}. ${describeRun()}`);
 		const outputs = task.data?.main ?? [];
 		if (output >= outputs.length) {
 			throw new Error(`Node "${nodeName}" has ${outputs.length} output(s), not output ${output}.`);
@@ -270,11 +319,15 @@ export async function runWorkflow(workflow: WorkflowJson | string, options: RunW
 		json: (nodeName, where) => items(nodeName, where).map((item) => item.json),
 		binary: async (item, property = 'data') => {
 			const data = item.binary?.[property];
-			if (!data) throw new Error(`The item has no binary property "${property}" (has: ${Object.keys(item.binary ?? {}).join(', ') || 'none'})`);
+			if (!data)
+				throw new Error(
+					`The item has no binary property "${property}" (has: ${Object.keys(item.binary ?? {}).join(', ') || 'none'})`,
+				);
 			return await runtime.binaryDataService.getAsBuffer(data);
 		},
 		error,
-		nodeError: (nodeName, runIndex = 0) => runData[nodeName]?.[runIndex]?.error as RunError | undefined,
+		nodeError: (nodeName, runIndex = 0) =>
+			runData[nodeName]?.[runIndex]?.error as RunError | undefined,
 		executedNodes,
 		status: run.status,
 		runData,
@@ -310,10 +363,18 @@ export async function testCredential(
 }
 
 /** The package's node type names (`<package>.<name>`) and credential type names, as loaded from dist/. */
-export async function packageTypes(): Promise<{ packageName: string; nodes: string[]; credentials: string[] }> {
+export async function packageTypes(): Promise<{
+	packageName: string;
+	nodes: string[];
+	credentials: string[];
+}> {
 	await getRuntime();
 	const pkg = await loadPackageTypes();
-	return { packageName: pkg.packageName, nodes: pkg.nodeTypeNames, credentials: pkg.credentialTypeNames };
+	return {
+		packageName: pkg.packageName,
+		nodes: pkg.nodeTypeNames,
+		credentials: pkg.credentialTypeNames,
+	};
 }
 
 /**
@@ -324,16 +385,40 @@ export async function searchList(
 	nodeType: string,
 	parameters: Record<string, unknown>,
 	method: string,
-	options: { credentials: Record<string, ICredentialDataDecryptedObject>; filter?: string; paginationToken?: string },
+	options: {
+		credentials: Record<string, ICredentialDataDecryptedObject>;
+		filter?: string;
+		paginationToken?: string;
+	},
 ): Promise<INodeListSearchResult> {
 	await getRuntime();
 	const pkg = await loadPackageTypes();
 	const nodeTypes = new TestNodeTypes(pkg);
-	const credentialsHelper = new TestCredentialsHelper(new TestCredentialTypes(pkg), { ...options.credentials });
-	const [node] = completeNodes({ nodes: [{ name: 'Node', type: nodeType, parameters: parameters as never }], connections: {} }, nodeTypes, options.credentials);
-	const workflow = new Workflow({ id: 'search', nodes: [node], connections: {}, active: false, nodeTypes });
-	const context = new LoadOptionsContext(workflow, node, createAdditionalData({ credentialsHelper }), 'parameters');
-	const type = NodeHelpers.getVersionedNodeType(nodeTypes.getByName(nodeType), node.typeVersion) as INodeType;
+	const credentialsHelper = new TestCredentialsHelper(new TestCredentialTypes(pkg), {
+		...options.credentials,
+	});
+	const [node] = completeNodes(
+		{ nodes: [{ name: 'Node', type: nodeType, parameters: parameters as never }], connections: {} },
+		nodeTypes,
+		options.credentials,
+	);
+	const workflow = new Workflow({
+		id: 'search',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes,
+	});
+	const context = new LoadOptionsContext(
+		workflow,
+		node,
+		createAdditionalData({ credentialsHelper }),
+		'parameters',
+	);
+	const type = NodeHelpers.getVersionedNodeType(
+		nodeTypes.getByName(nodeType),
+		node.typeVersion,
+	) as INodeType;
 	const search = type.methods?.listSearch?.[method];
 	if (!search) throw new Error(`${nodeType} has no list search "${method}"`);
 	return await search.call(context, options.filter, options.paginationToken);

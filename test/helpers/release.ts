@@ -59,14 +59,25 @@ export interface ReleaseArtifact {
 
 /** Files a commit of the working tree would hold: tracked ones still present, and new ones git does not ignore. */
 export function committableFiles(root = REPO_ROOT): string[] {
-	const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' });
+	const listed = spawnSync(
+		'git',
+		['ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+		{ cwd: root, encoding: 'utf8' },
+	);
 	if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`);
-	return [...new Set(listed.stdout.split('\0').filter(Boolean))].filter((file) => existsSync(path.join(root, file)) && statSync(path.join(root, file)).isFile()).sort();
+	return [...new Set(listed.stdout.split('\0').filter(Boolean))]
+		.filter((file) => existsSync(path.join(root, file)) && statSync(path.join(root, file)).isFile())
+		.sort();
 }
 
 function contentHash(files: string[]): string {
 	const hash = createHash('sha256');
-	for (const file of files) hash.update(file).update('\0').update(readFileSync(path.join(REPO_ROOT, file))).update('\0');
+	for (const file of files)
+		hash
+			.update(file)
+			.update('\0')
+			.update(readFileSync(path.join(REPO_ROOT, file)))
+			.update('\0');
 	return hash.digest('hex').slice(0, 16);
 }
 
@@ -79,18 +90,33 @@ function copyFiles(files: string[], target: string): void {
 
 /** The environment without what npm gives the scripts it runs (this may run under `npm test`). */
 export function cleanNpmEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-	const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name) && !/^(INIT_CWD|NODE_ENV|JEST_WORKER_ID|NODE_OPTIONS)$/.test(name)));
+	const env = Object.fromEntries(
+		Object.entries(process.env).filter(
+			([name]) =>
+				!/^npm_/i.test(name) && !/^(INIT_CWD|NODE_ENV|JEST_WORKER_ID|NODE_OPTIONS)$/.test(name),
+		),
+	);
 	return { ...env, ...extra };
 }
 
-async function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<string> {
+async function run(
+	command: string,
+	args: string[],
+	options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<string> {
 	return await new Promise((resolve, reject) => {
 		const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
 		let output = '';
 		child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
 		child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
 		child.once('error', reject);
-		child.once('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output.slice(-6000)}`))));
+		child.once('close', (code) =>
+			code === 0
+				? resolve(output)
+				: reject(
+						new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output.slice(-6000)}`),
+					),
+		);
 	});
 }
 
@@ -118,7 +144,8 @@ async function withLock<T>(lockFile: string, work: () => Promise<T>): Promise<T>
 				rmSync(lockFile, { force: true });
 				continue;
 			}
-			if (Date.now() > deadline) throw new Error(`gave up waiting for the release build of process ${holder} (${lockFile})`);
+			if (Date.now() > deadline)
+				throw new Error(`gave up waiting for the release build of process ${holder} (${lockFile})`);
 			await new Promise((resolve) => setTimeout(resolve, 500));
 		}
 	}
@@ -137,7 +164,8 @@ export async function releaseArtifact(): Promise<ReleaseArtifact> {
 	const recordFile = path.join(dir, 'artifact.json');
 	mkdirSync(RELEASE_CACHE, { recursive: true });
 	return await withLock(path.join(RELEASE_CACHE, `${hash}.lock`), async () => {
-		if (existsSync(recordFile)) return JSON.parse(readFileSync(recordFile, 'utf8')) as ReleaseArtifact;
+		if (existsSync(recordFile))
+			return JSON.parse(readFileSync(recordFile, 'utf8')) as ReleaseArtifact;
 		const staging = `${dir}.staging-${process.pid}`;
 		rmSync(staging, { recursive: true, force: true });
 		const checkout = path.join(staging, 'checkout');
@@ -148,18 +176,39 @@ export async function releaseArtifact(): Promise<ReleaseArtifact> {
 
 		const started = Date.now();
 		// Nothing leaves the machine: the dry run's registry is a closed loopback port, asked once.
-		const env = cleanNpmEnv({ GITHUB_ACTIONS: 'true', npm_config_dry_run: 'true', npm_config_registry: 'http://127.0.0.1:9/', npm_config_fetch_retries: '0', npm_config_update_notifier: 'false' });
+		const env = cleanNpmEnv({
+			GITHUB_ACTIONS: 'true',
+			npm_config_dry_run: 'true',
+			npm_config_registry: 'http://127.0.0.1:9/',
+			npm_config_fetch_retries: '0',
+			npm_config_update_notifier: 'false',
+		});
 		// The log without npm's line per packed file (the file list is kept in `files`).
 		const releaseLog = (await run('npm', ['run', 'release'], { cwd: checkout, env }))
 			.split('\n')
 			.filter((line) => !/^npm notice [\d.]+k?B /.test(line))
 			.join('\n');
-		const packed = await run('npm', ['pack', '--json', '--pack-destination', staging], { cwd: checkout, env: cleanNpmEnv() });
-		const [info] = JSON.parse(packed.slice(packed.indexOf('['))) as Array<{ name: string; version: string; filename: string; integrity: string; files: Array<{ path: string }> }>;
+		const packed = await run('npm', ['pack', '--json', '--pack-destination', staging], {
+			cwd: checkout,
+			env: cleanNpmEnv(),
+		});
+		const [info] = JSON.parse(packed.slice(packed.indexOf('['))) as Array<{
+			name: string;
+			version: string;
+			filename: string;
+			integrity: string;
+			files: Array<{ path: string }>;
+		}>;
 		const buildSeconds = Math.round((Date.now() - started) / 100) / 10;
 		const packageDir = path.join(staging, 'package');
 		mkdirSync(packageDir);
-		const tar = spawnSync('tar', ['-xzf', path.join(staging, info.filename), '-C', packageDir, '--strip-components=1']);
+		const tar = spawnSync('tar', [
+			'-xzf',
+			path.join(staging, info.filename),
+			'-C',
+			packageDir,
+			'--strip-components=1',
+		]);
 		if (tar.status !== 0) throw new Error(`tar failed: ${tar.stderr.toString()}`);
 		rmSync(checkout, { recursive: true, force: true });
 
@@ -189,6 +238,7 @@ function pruneOldBuilds(keep: string): void {
 		if (entry.startsWith(keep)) continue;
 		const full = path.join(RELEASE_CACHE, entry);
 		if (entry.endsWith('.lock')) continue;
-		if (Date.now() - statSync(full).mtimeMs > 60 * 60_000) rmSync(full, { recursive: true, force: true });
+		if (Date.now() - statSync(full).mtimeMs > 60 * 60_000)
+			rmSync(full, { recursive: true, force: true });
 	}
 }

@@ -16,7 +16,11 @@ import type { AddressInfo } from 'node:net';
 export interface ChatMessage {
 	role: 'system' | 'user' | 'assistant' | 'tool';
 	content: string | null | Array<{ type: string; text?: string }>;
-	tool_calls?: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }>;
+	tool_calls?: Array<{
+		id: string;
+		type: 'function';
+		function: { name: string; arguments: string };
+	}>;
 	tool_call_id?: string;
 }
 
@@ -24,7 +28,11 @@ export interface ChatMessage {
 export interface ChatTool {
 	name: string;
 	description: string;
-	parameters: { type: 'object'; properties: Record<string, { type?: string; description?: string }>; required?: string[] };
+	parameters: {
+		type: 'object';
+		properties: Record<string, { type?: string; description?: string }>;
+		required?: string[];
+	};
 }
 
 export interface ChatRequest {
@@ -36,7 +44,9 @@ export interface ChatRequest {
 }
 
 /** What the script answers: calls of the offered tools, or the final text. */
-export type ScriptedReply = { toolCalls: Array<{ name: string; arguments: Record<string, unknown> }> } | { content: string };
+export type ScriptedReply =
+	| { toolCalls: Array<{ name: string; arguments: Record<string, unknown> }> }
+	| { content: string };
 
 export type Script = (request: ChatRequest, turn: number) => ScriptedReply;
 
@@ -55,7 +65,8 @@ export interface ScriptedChatModel {
 /** The text of a message's content (a string, or LangChain's list of text parts). */
 export function messageText(message: ChatMessage): string {
 	if (typeof message.content === 'string') return message.content;
-	if (Array.isArray(message.content)) return message.content.map((part) => part.text ?? '').join('');
+	if (Array.isArray(message.content))
+		return message.content.map((part) => part.text ?? '').join('');
 	return '';
 }
 
@@ -83,13 +94,21 @@ export async function startScriptedChatModel(script: Script): Promise<ScriptedCh
 		const created = Math.floor(Date.now() / 1000);
 		const toolCalls =
 			'toolCalls' in reply
-				? reply.toolCalls.map((call) => ({ id: `call_${++calls}`, type: 'function' as const, function: { name: call.name, arguments: JSON.stringify(call.arguments) } }))
+				? reply.toolCalls.map((call) => ({
+						id: `call_${++calls}`,
+						type: 'function' as const,
+						function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+					}))
 				: undefined;
 		const content = 'content' in reply ? reply.content : null;
 		const finishReason = toolCalls ? 'tool_calls' : 'stop';
 		const promptTokens = tokens(JSON.stringify(request.messages));
 		const completionTokens = tokens(content ?? JSON.stringify(toolCalls));
-		const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+		const usage = {
+			prompt_tokens: promptTokens,
+			completion_tokens: completionTokens,
+			total_tokens: promptTokens + completionTokens,
+		};
 
 		if (!request.stream) {
 			response.writeHead(200, { 'content-type': 'application/json' });
@@ -99,21 +118,37 @@ export async function startScriptedChatModel(script: Script): Promise<ScriptedCh
 					object: 'chat.completion',
 					created,
 					model: request.model,
-					choices: [{ index: 0, message: { role: 'assistant', content, ...(toolCalls && { tool_calls: toolCalls }) }, logprobs: null, finish_reason: finishReason }],
+					choices: [
+						{
+							index: 0,
+							message: { role: 'assistant', content, ...(toolCalls && { tool_calls: toolCalls }) },
+							logprobs: null,
+							finish_reason: finishReason,
+						},
+					],
 					usage,
 				}),
 			);
 			return;
 		}
-		const chunk = (delta: Record<string, unknown>, finish: string | null, extra: Record<string, unknown> = {}) =>
+		const chunk = (
+			delta: Record<string, unknown>,
+			finish: string | null,
+			extra: Record<string, unknown> = {},
+		) =>
 			`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: request.model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...extra })}\n\n`;
 		response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
 		response.write(chunk({ role: 'assistant', content: toolCalls ? null : '' }, null));
-		if (toolCalls) toolCalls.forEach((call, index) => response.write(chunk({ tool_calls: [{ index, ...call }] }, null)));
+		if (toolCalls)
+			toolCalls.forEach((call, index) =>
+				response.write(chunk({ tool_calls: [{ index, ...call }] }, null)),
+			);
 		else response.write(chunk({ content }, null));
 		response.write(chunk({}, finishReason));
 		if ((request.stream_options as { include_usage?: boolean } | undefined)?.include_usage) {
-			response.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: request.model, choices: [], usage })}\n\n`);
+			response.write(
+				`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: request.model, choices: [], usage })}\n\n`,
+			);
 		}
 		response.end('data: [DONE]\n\n');
 	};
@@ -124,20 +159,32 @@ export async function startScriptedChatModel(script: Script): Promise<ScriptedCh
 		const fail = (status: number, message: string) => {
 			failures.push(message);
 			response.writeHead(status, { 'content-type': 'application/json' });
-			response.end(JSON.stringify({ error: { message, type: 'invalid_request_error', code: null } }));
+			response.end(
+				JSON.stringify({ error: { message, type: 'invalid_request_error', code: null } }),
+			);
 		};
 		if (request.method === 'GET' && pathname === '/v1/models') {
 			response.writeHead(200, { 'content-type': 'application/json' });
-			response.end(JSON.stringify({ object: 'list', data: [{ id: 'scripted-model', object: 'model', created: 0, owned_by: 'test' }] }));
+			response.end(
+				JSON.stringify({
+					object: 'list',
+					data: [{ id: 'scripted-model', object: 'model', created: 0, owned_by: 'test' }],
+				}),
+			);
 			return;
 		}
 		if (request.method !== 'POST' || pathname !== '/v1/chat/completions') {
-			fail(404, `the scripted model only answers POST /v1/chat/completions, not ${request.method} ${pathname}`);
+			fail(
+				404,
+				`the scripted model only answers POST /v1/chat/completions, not ${request.method} ${pathname}`,
+			);
 			return;
 		}
 		readJson(request)
 			.then((body) => answer(body as ChatRequest, response))
-			.catch((error: unknown) => fail(500, `scripted model: ${error instanceof Error ? error.message : String(error)}`));
+			.catch((error: unknown) =>
+				fail(500, `scripted model: ${error instanceof Error ? error.message : String(error)}`),
+			);
 	});
 	server.keepAliveTimeout = 1;
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

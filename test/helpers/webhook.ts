@@ -9,12 +9,20 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HookContext, WebhookContext } from 'n8n-core';
-import type { ICredentialDataDecryptedObject, INodeExecutionData, INodeType, IWebhookData, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	INodeExecutionData,
+	INodeType,
+	IWebhookData,
+	IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 
 // n8n-workflow's own dependency, configured below as n8n's webhook server configures it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { parseStringPromise } = require('xml2js') as { parseStringPromise(xml: string, options: object): Promise<unknown> };
+const { parseStringPromise } = require('xml2js') as {
+	parseStringPromise(xml: string, options: object): Promise<unknown>;
+};
 
 import { createAdditionalData } from './n8n-runtime/additional-data';
 import { TestCredentialsHelper } from './n8n-runtime/credentials-helper';
@@ -39,17 +47,27 @@ export interface TriggerServer {
  * parse is answered `422 Failed to parse request body` and the node never runs. Returns that
  * message, or undefined when the node may run.
  */
-async function parseLikeN8n(request: IncomingMessage & { body?: unknown }): Promise<string | undefined> {
+async function parseLikeN8n(
+	request: IncomingMessage & { body?: unknown },
+): Promise<string | undefined> {
 	const chunks: Buffer[] = [];
 	for await (const chunk of request) chunks.push(chunk as Buffer);
 	request.rawBody = Buffer.concat(chunks);
-	const type = String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+	const type = String(request.headers['content-type'] ?? '')
+		.split(';')[0]
+		.trim()
+		.toLowerCase();
 	const text = request.rawBody.toString('utf8').replace(/^\uFEFF/, '');
 	if (!request.rawBody.length) return undefined;
 	try {
 		if (type === 'application/json') request.body = JSON.parse(text);
 		else if (type.endsWith('/xml') || type.endsWith('+xml')) {
-			request.body = await parseStringPromise(text, { async: true, normalize: true, normalizeTags: true, explicitArray: false });
+			request.body = await parseStringPromise(text, {
+				async: true,
+				normalize: true,
+				normalizeTags: true,
+				explicitArray: false,
+			});
 		} else if (type === 'text/plain') request.body = text;
 	} catch (error) {
 		return (error as Error).message;
@@ -69,7 +87,9 @@ export async function startTriggerServer(options: {
 	const pkg = await loadPackageTypes();
 	const nodeTypes = new TestNodeTypes(pkg);
 	const credentials = options.credentials ?? {};
-	const credentialsHelper = new TestCredentialsHelper(new TestCredentialTypes(pkg), { ...credentials });
+	const credentialsHelper = new TestCredentialsHelper(new TestCredentialTypes(pkg), {
+		...credentials,
+	});
 	const node = {
 		id: 'trigger',
 		name: 'Trigger',
@@ -78,10 +98,22 @@ export async function startTriggerServer(options: {
 		position: [0, 0] as [number, number],
 		webhookId: 'e6b0a3c2-5d1f-4c1e-9f57-0d7c3c1a2b10',
 		parameters: options.parameters as never,
-		credentials: Object.fromEntries(Object.keys(credentials).map((type) => [type, { id: type, name: type }])),
+		credentials: Object.fromEntries(
+			Object.keys(credentials).map((type) => [type, { id: type, name: type }]),
+		),
 	};
-	const workflow = new Workflow({ id: `trigger-workflow-${++servedWorkflows}`, nodes: [node], connections: {}, active: true, nodeTypes, staticData: {} });
-	const nodeType = NodeHelpers.getVersionedNodeType(nodeTypes.getByName(options.nodeType), 1) as INodeType;
+	const workflow = new Workflow({
+		id: `trigger-workflow-${++servedWorkflows}`,
+		nodes: [node],
+		connections: {},
+		active: true,
+		nodeTypes,
+		staticData: {},
+	});
+	const nodeType = NodeHelpers.getVersionedNodeType(
+		nodeTypes.getByName(options.nodeType),
+		1,
+	) as INodeType;
 	const executions: INodeExecutionData[][] = [];
 	// The production webhook as n8n registers it: path `<webhookId>/<path>`.
 	const webhookOf = (additionalData: IWorkflowExecuteAdditionalData): IWebhookData => ({
@@ -100,20 +132,36 @@ export async function startTriggerServer(options: {
 			const unparsable = await parseLikeN8n(request);
 			if (unparsable !== undefined) {
 				response.writeHead(422, { 'content-type': 'application/json' });
-				response.end(JSON.stringify({ code: 422, message: 'Failed to parse request body', hint: unparsable }));
+				response.end(
+					JSON.stringify({ code: 422, message: 'Failed to parse request body', hint: unparsable }),
+				);
 				return;
 			}
 			const url = new URL(request.url ?? '/', 'http://127.0.0.1');
 			Object.assign(request, { query: Object.fromEntries(url.searchParams) });
-			const additionalData = { ...createAdditionalData({ credentialsHelper }), httpRequest: request, httpResponse: response } as never;
+			const additionalData = {
+				...createAdditionalData({ credentialsHelper }),
+				httpRequest: request,
+				httpResponse: response,
+			} as never;
 			const webhookData = webhookOf(additionalData);
-			const context = new WebhookContext(workflow, workflow.getNode('Trigger')!, additionalData, 'webhook', webhookData, [], null);
+			const context = new WebhookContext(
+				workflow,
+				workflow.getNode('Trigger')!,
+				additionalData,
+				'webhook',
+				webhookData,
+				[],
+				null,
+			);
 			try {
 				const result = await nodeType.webhook!.call(context);
 				if (result.workflowData) executions.push(result.workflowData[0]);
 				if (!result.noWebhookResponse) {
 					// n8n's "onReceived" answer: `webhookResponse` only when no workflow starts.
-					const body = result.workflowData ? { message: 'Workflow was started' } : (result.webhookResponse ?? {});
+					const body = result.workflowData
+						? { message: 'Workflow was started' }
+						: (result.webhookResponse ?? {});
 					response.writeHead(200, { 'content-type': 'application/json' });
 					response.end(JSON.stringify(body));
 				}
@@ -131,9 +179,17 @@ export async function startTriggerServer(options: {
 		url: `${base}/webhook/${webhook.path}`,
 		workflowId: workflow.id,
 		executions,
-		staticData: () => workflow.getStaticData('node', workflow.getNode('Trigger')!) as Record<string, unknown>,
+		staticData: () =>
+			workflow.getStaticData('node', workflow.getNode('Trigger')!) as Record<string, unknown>,
 		lifecycle: async (step) => {
-			const context = new HookContext(workflow, workflow.getNode('Trigger')!, createAdditionalData({ credentialsHelper }), 'trigger', 'activate', webhook);
+			const context = new HookContext(
+				workflow,
+				workflow.getNode('Trigger')!,
+				createAdditionalData({ credentialsHelper }),
+				'trigger',
+				'activate',
+				webhook,
+			);
 			const method = nodeType.webhookMethods?.default?.[step];
 			if (!method) throw new Error(`the trigger has no ${step}`);
 			return await method.call(context);

@@ -5,7 +5,10 @@ import type { WorkflowJson } from './n8n';
 export const NODE_TYPE = 'n8n-nodes-tencent-cloud-infinite.tencentCloudInfinite';
 
 /** Manual Trigger → one Tencent Cloud Infinite node with the given parameters (and node settings). */
-export function singleNodeWorkflow(parameters: Record<string, unknown>, node: Record<string, unknown> = {}): WorkflowJson {
+export function singleNodeWorkflow(
+	parameters: Record<string, unknown>,
+	node: Record<string, unknown> = {},
+): WorkflowJson {
 	return {
 		nodes: [
 			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger' },
@@ -15,6 +18,9 @@ export function singleNodeWorkflow(parameters: Record<string, unknown>, node: Re
 	};
 }
 
-export function jsonItems(count: number, make: (index: number) => IDataObject): INodeExecutionData[] {
+export function jsonItems(
+	count: number,
+	make: (index: number) => IDataObject,
+): INodeExecutionData[] {
 	return Array.from({ length: count }, (_, index) => ({ json: make(index) }));
 }

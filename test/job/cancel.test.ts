@@ -9,22 +9,37 @@ import { jsonItems, singleNodeWorkflow } from '../helpers/workflows';
 const { emulator, credential } = useEmulator({ jobDelayMs: 2000 });
 
 async function run(parameters: Record<string, unknown>, inputItems = jsonItems(1, () => ({}))) {
-	return await runWorkflow(singleNodeWorkflow({ resource: 'job', ...parameters }), { credentials: { tencentCloudInfiniteApi: credential() }, inputItems });
+	return await runWorkflow(singleNodeWorkflow({ resource: 'job', ...parameters }), {
+		credentials: { tencentCloudInfiniteApi: credential() },
+		inputItems,
+	});
 }
 
 async function submit(count = 1): Promise<string[]> {
 	emulator().objects.set('c.png', textPng('to cancel'));
-	const result = await run({ operation: 'submitOcrJob', objectKey: 'c.png' }, jsonItems(count, () => ({})));
+	const result = await run(
+		{ operation: 'submitOcrJob', objectKey: 'c.png' },
+		jsonItems(count, () => ({})),
+	);
 	return result.json('CI').map((item) => String(item.jobId));
 }
 
-const cancels = () => emulator().requests.filter((request) => request.method === 'PUT' && request.path.startsWith('/jobs/'));
+const cancels = () =>
+	emulator().requests.filter(
+		(request) => request.method === 'PUT' && request.path.startsWith('/jobs/'),
+	);
 
 describe('Job › Cancel', () => {
 	it('cancels a job that has not started, confirmed by reading it again', async () => {
 		const [jobId] = await submit();
 		const [item] = (await run({ operation: 'cancel', jobIds: jobId })).json('CI');
-		expect(item).toEqual({ jobId, cancelled: true, state: 'Cancel', reason: null, tag: 'ImageOCR' });
+		expect(item).toEqual({
+			jobId,
+			cancelled: true,
+			state: 'Cancel',
+			reason: null,
+			tag: 'ImageOCR',
+		});
 		expect(emulator().jobs.byId.get(jobId)?.state).toBe('Cancel');
 		expect(cancels()).toHaveLength(1);
 		expect('cancel' in cancels()[0].query).toBe(true);
@@ -36,11 +51,25 @@ describe('Job › Cancel', () => {
 		done.detail.State = 'Success';
 		done.state = 'Success';
 		const unknown = 'a00000000000000000000000000000000';
-		const items = (await run({ operation: 'cancel', jobIds: `${first}, ${second}, ${unknown}` })).json('CI');
+		const items = (
+			await run({ operation: 'cancel', jobIds: `${first}, ${second}, ${unknown}` })
+		).json('CI');
 		expect(items).toEqual([
 			{ jobId: first, cancelled: true, state: 'Cancel', reason: null, tag: 'ImageOCR' },
-			{ jobId: second, cancelled: false, state: 'Success', reason: 'It has already finished (Success)', tag: 'ImageOCR' },
-			{ jobId: unknown, cancelled: false, state: null, reason: 'No job with this ID exists in this bucket', tag: null },
+			{
+				jobId: second,
+				cancelled: false,
+				state: 'Success',
+				reason: 'It has already finished (Success)',
+				tag: 'ImageOCR',
+			},
+			{
+				jobId: unknown,
+				cancelled: false,
+				state: null,
+				reason: 'No job with this ID exists in this bucket',
+				tag: null,
+			},
 		]);
 		// Only the job that could be cancelled was sent a cancel: what the service answers for the others is not documented.
 		expect(cancels().map((request) => request.path)).toEqual([`/jobs/${first}`]);
@@ -51,7 +80,12 @@ describe('Job › Cancel', () => {
 		await new Promise((resolve) => setTimeout(resolve, 1100));
 		// Running: the emulator refuses (only jobs not yet executed can be cancelled), and the node says why.
 		const [item] = (await run({ operation: 'cancel', jobIds: jobId })).json('CI');
-		expect(item).toMatchObject({ jobId, cancelled: false, state: 'Running', reason: expect.stringMatching(/^Cloud Infinite error \S+ for job /) });
+		expect(item).toMatchObject({
+			jobId,
+			cancelled: false,
+			state: 'Running',
+			reason: expect.stringMatching(/^Cloud Infinite error \S+ for job /),
+		});
 	});
 
 	it('refuses job IDs that are not IDs before any request', async () => {
@@ -64,7 +98,12 @@ describe('Job › Cancel', () => {
 describe('Cancel is a final state', () => {
 	it('ends Wait for Completion with an error saying the job was cancelled', async () => {
 		emulator().objects.set('w.png', textPng('waiting'));
-		const waiting = run({ operation: 'submitOcrJob', objectKey: 'w.png', waitForCompletion: true, options: { pollInterval: 1, timeout: 30 } });
+		const waiting = run({
+			operation: 'submitOcrJob',
+			objectKey: 'w.png',
+			waitForCompletion: true,
+			options: { pollInterval: 1, timeout: 30 },
+		});
 		let jobId: string | undefined;
 		for (let wait = 0; !jobId && wait < 100; wait++) {
 			await new Promise((resolve) => setTimeout(resolve, 20));
@@ -84,8 +123,15 @@ describe('Cancel is a final state', () => {
 			credentials: { tencentCloudInfiniteApi: credential() },
 		});
 		try {
-			const body = JSON.stringify({ EventName: 'TaskFinish', JobsDetail: [{ JobId: jobId, State: 'Cancel', Tag: 'ImageOCR' }] });
-			const response = await fetch(trigger.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+			const body = JSON.stringify({
+				EventName: 'TaskFinish',
+				JobsDetail: [{ JobId: jobId, State: 'Cancel', Tag: 'ImageOCR' }],
+			});
+			const response = await fetch(trigger.url, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body,
+			});
 			expect(await response.json()).toEqual({ status: 'accepted', jobs: 1 });
 			expect(trigger.executions[0][0].json).toMatchObject({ jobId, state: 'Cancel' });
 		} finally {

@@ -45,19 +45,34 @@ describe('the package has no runtime dependencies', () => {
 	it('dist/ requires nothing but its own files, n8n-workflow and crypto (what n8n provides)', async () => {
 		const imports = await bundler.importsOf(distJs(), ROOT);
 		expect(imports.length).toBeGreaterThan(50);
-		const external = new Set(imports.filter(({ specifier }) => !bundler.isRelative(specifier)).map(({ specifier }) => specifier));
+		const external = new Set(
+			imports
+				.filter(({ specifier }) => !bundler.isRelative(specifier))
+				.map(({ specifier }) => specifier),
+		);
 		expect(external).toContain('n8n-workflow');
-		expect([...external].filter((specifier) => !['n8n-workflow', 'crypto', 'node:crypto'].includes(specifier))).toEqual([]);
+		expect(
+			[...external].filter(
+				(specifier) => !['n8n-workflow', 'crypto', 'node:crypto'].includes(specifier),
+			),
+		).toEqual([]);
 	});
 
 	it('the bundled file carries the licence notices of fast-xml-parser and of the packages its build embeds', () => {
 		const text = readFileSync(DIST_XML, 'utf8');
 		const header = text.slice(0, text.indexOf('*/'));
-		const version = (JSON.parse(readFileSync(path.join(ROOT, 'node_modules/fast-xml-parser/package.json'), 'utf8')) as { version: string }).version;
+		const version = (
+			JSON.parse(
+				readFileSync(path.join(ROOT, 'node_modules/fast-xml-parser/package.json'), 'utf8'),
+			) as { version: string }
+		).version;
 		expect(header).toContain(`---- fast-xml-parser@${version} (MIT) ----`);
 		expect(header).toContain('Copyright (c) 2017 Amit Kumar Gupta');
-		expect(header).toContain('The above copyright notice and this permission notice shall be included');
-		for (const embedded of ['strnum', 'fast-xml-builder', '@nodable/entities']) expect(header).toContain(`---- ${embedded}@`);
+		expect(header).toContain(
+			'The above copyright notice and this permission notice shall be included',
+		);
+		for (const embedded of ['strnum', 'fast-xml-builder', '@nodable/entities'])
+			expect(header).toContain(`---- ${embedded}@`);
 		// The library's code is inside; no require of it is left.
 		expect(text).toContain('XMLParser');
 		expect(text).not.toMatch(/require\(["']fast-xml-parser["']\)/);
@@ -65,19 +80,51 @@ describe('the package has no runtime dependencies', () => {
 });
 
 describe('dist/ parses and writes XML as the sources do', () => {
-	const tag = fc.constantFrom('TextDetections', 'Polygon', 'Words', 'JobsDetail', 'X', 'Confidence', 'IsPdf', 'DetectedText', 'Code', 'Item', 'a');
+	const tag = fc.constantFrom(
+		'TextDetections',
+		'Polygon',
+		'Words',
+		'JobsDetail',
+		'X',
+		'Confidence',
+		'IsPdf',
+		'DetectedText',
+		'Code',
+		'Item',
+		'a',
+	);
 	const text = fc.oneof(
-		fc.constantFrom('', ' ', '0', '12', '-3.5', 'true', 'x&amp;y', '&lt;b&gt;', '&#20013;&#x6587;', '&bogus;', '  spaced  ', '<', ']]>'),
+		fc.constantFrom(
+			'',
+			' ',
+			'0',
+			'12',
+			'-3.5',
+			'true',
+			'x&amp;y',
+			'&lt;b&gt;',
+			'&#20013;&#x6587;',
+			'&bogus;',
+			'  spaced  ',
+			'<',
+			']]>',
+		),
 		fc.string({ maxLength: 6 }),
 	);
 	type Element = { tag: string; children: Array<Element | string> };
 	const element: fc.Memo<Element> = fc.memo((depth) =>
 		fc.record({
 			tag,
-			children: depth <= 1 ? fc.array(text, { maxLength: 2 }) : fc.array(fc.oneof(text, element(depth - 1), element(depth - 1)), { maxLength: 4 }),
+			children:
+				depth <= 1
+					? fc.array(text, { maxLength: 2 })
+					: fc.array(fc.oneof(text, element(depth - 1), element(depth - 1)), { maxLength: 4 }),
 		}),
 	);
-	const write = (node: Element | string): string => (typeof node === 'string' ? node : `<${node.tag}>${node.children.map(write).join('')}</${node.tag}>`);
+	const write = (node: Element | string): string =>
+		typeof node === 'string'
+			? node
+			: `<${node.tag}>${node.children.map(write).join('')}</${node.tag}>`;
 	const outcome = (parse: (xml: string) => unknown, xml: string) => {
 		try {
 			return { value: parse(xml) };
@@ -113,8 +160,16 @@ describe('dist/ parses and writes XML as the sources do', () => {
 	});
 
 	it('writes the same request bodies', () => {
-		const value = fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.boolean(), fc.constant(undefined));
-		const body = fc.dictionary(fc.constantFrom('Tag', 'Input', 'Object', 'UserData', 'JobLevel', 'Callback', 'Name'), fc.oneof(value, fc.dictionary(fc.constantFrom('Object', 'Url', 'Type'), value)));
+		const value = fc.oneof(
+			fc.string({ maxLength: 8 }),
+			fc.integer(),
+			fc.boolean(),
+			fc.constant(undefined),
+		);
+		const body = fc.dictionary(
+			fc.constantFrom('Tag', 'Input', 'Object', 'UserData', 'JobLevel', 'Callback', 'Name'),
+			fc.oneof(value, fc.dictionary(fc.constantFrom('Object', 'Url', 'Type'), value)),
+		);
 		fc.assert(
 			fc.property(body, (request) => {
 				expect(bundled.buildXml({ Request: request })).toBe(source.buildXml({ Request: request }));

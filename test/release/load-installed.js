@@ -15,11 +15,22 @@ async function main() {
 	await loader.loadAll();
 	const nodes = Object.keys(loader.known.nodes).map((name) => {
 		const { description } = loader.getNode(name).type;
-		return { name, displayName: description.displayName, properties: (description.properties ?? []).length };
+		return {
+			name,
+			displayName: description.displayName,
+			properties: (description.properties ?? []).length,
+		};
 	});
-	const credentials = Object.keys(loader.known.credentials).map((name) => ({ name, displayName: loader.getCredential(name).type.displayName }));
-	const { parseXml, buildXml } = require(path.join(dir, 'dist/nodes/TencentCloudInfinite/transport/xml.js'));
-	const parsed = parseXml('<Response><TextDetections><DetectedText>Hello</DetectedText><Confidence>99</Confidence></TextDetections></Response>');
+	const credentials = Object.keys(loader.known.credentials).map((name) => ({
+		name,
+		displayName: loader.getCredential(name).type.displayName,
+	}));
+	const { parseXml, buildXml } = require(
+		path.join(dir, 'dist/nodes/TencentCloudInfinite/transport/xml.js'),
+	);
+	const parsed = parseXml(
+		'<Response><TextDetections><DetectedText>Hello</DetectedText><Confidence>99</Confidence></TextDetections></Response>',
+	);
 	const written = buildXml({ Request: { Tag: 'ImageOCR', Input: { Object: 'a&b.png' } } });
 	const resolvable = (name) => {
 		try {
@@ -36,7 +47,10 @@ async function main() {
 			credentials,
 			parsed,
 			written,
-			resolvable: { 'n8n-workflow': resolvable('n8n-workflow'), 'fast-xml-parser': resolvable('fast-xml-parser') },
+			resolvable: {
+				'n8n-workflow': resolvable('n8n-workflow'),
+				'fast-xml-parser': resolvable('fast-xml-parser'),
+			},
 		}),
 	);
 }

@@ -6,7 +6,16 @@
  * (Several webhook processors in queue mode: test/e2e/queue-mode.test.ts.)
  */
 import { startEmulator, type Emulator } from '../../emulator';
-import { ACCEPTED, CallbackSender, finishedJobs, floodWorkflow, IGNORED, startCollector, tally, type Collector } from '../helpers/real-n8n/callbacks';
+import {
+	ACCEPTED,
+	CallbackSender,
+	finishedJobs,
+	floodWorkflow,
+	IGNORED,
+	startCollector,
+	tally,
+	type Collector,
+} from '../helpers/real-n8n/callbacks';
 import { emulatorCredential } from '../helpers/real-n8n/examples';
 import { N8nHome, type N8nServer } from '../helpers/real-n8n/instance';
 
@@ -29,7 +38,14 @@ beforeAll(async () => {
 	collector = await startCollector();
 	home = await N8nHome.create({ name: 'flood' });
 	await home.importCredentials([emulatorCredential(emulator)]);
-	await home.importWorkflows([floodWorkflow({ id: WORKFLOW_ID, webhookId: WEBHOOK_ID, token: TOKEN, collectorUrl: collector.url })]);
+	await home.importWorkflows([
+		floodWorkflow({
+			id: WORKFLOW_ID,
+			webhookId: WEBHOOK_ID,
+			token: TOKEN,
+			collectorUrl: collector.url,
+		}),
+	]);
 	await home.publish(WORKFLOW_ID);
 	server = await home.start();
 }, 300_000);
@@ -45,10 +61,15 @@ describe('1,000 concurrent callbacks against a running n8n', () => {
 
 	it('answers every one, and runs the workflow exactly once per job', async () => {
 		jobIds = await finishedJobs(emulator, JOBS);
-		const answers = await Promise.all(jobIds.map(async (id) => await sender.send(webhookUrl(), id)));
+		const answers = await Promise.all(
+			jobIds.map(async (id) => await sender.send(webhookUrl(), id)),
+		);
 		expect(tally(answers)).toEqual({ [ACCEPTED]: JOBS });
 		// On SQLite, n8n can answer 503 "Database is not ready!" under this burst (README); such callbacks are accepted on a retry.
-		if (sender.retriedCount > 0) process.stdout.write(`callbacks answered with a server error first, then accepted on a retry: ${JSON.stringify(sender.retried)}\n`);
+		if (sender.retriedCount > 0)
+			process.stdout.write(
+				`callbacks answered with a server error first, then accepted on a retry: ${JSON.stringify(sender.retried)}\n`,
+			);
 
 		await collector.waitForJobs(jobIds, 180_000);
 		await collector.settle();
@@ -59,7 +80,9 @@ describe('1,000 concurrent callbacks against a running n8n', () => {
 	it('starts nothing when they are sent again at once (every fourth job)', async () => {
 		if (jobIds.length !== JOBS) throw new Error('the flood above did not run');
 		const replayed = jobIds.filter((_id, index) => index % 4 === 0);
-		const answers = await Promise.all(replayed.map(async (id) => await sender.send(webhookUrl(), id)));
+		const answers = await Promise.all(
+			replayed.map(async (id) => await sender.send(webhookUrl(), id)),
+		);
 		expect(tally(answers)).toEqual({ [IGNORED]: replayed.length });
 		await collector.settle();
 		expect(collector.reported).toHaveLength(JOBS);

@@ -19,26 +19,48 @@ let trigger: TriggerServer;
 const answers: string[] = [];
 
 beforeEach(async () => {
-	trigger = await startTriggerServer({ nodeType: TRIGGER, parameters: { secretToken: TOKEN }, credentials: { tencentCloudInfiniteApi: credential() } });
+	trigger = await startTriggerServer({
+		nodeType: TRIGGER,
+		parameters: { secretToken: TOKEN },
+		credentials: { tencentCloudInfiniteApi: credential() },
+	});
 });
 afterEach(async () => await trigger.close());
 afterAll(() => expect({ leaks: leaksIn(answers) }).toEqual({ leaks: [] }));
 
 async function finishedJob(): Promise<string> {
 	emulator().objects.set('doc.png', textPng('genuine'));
-	const body = new XMLBuilder({}).build({ Request: { Tag: 'ImageOCR', Input: { Object: 'doc.png' }, Operation: { ImageOCR: { Type: 'general' } } } }) as string;
-	const reply = await send(emulator(), 'ci', 'POST', 'jobs', { body, unsignedHeaders: { 'x-ci-security-token': String(credential().sessionToken) } });
+	const body = new XMLBuilder({}).build({
+		Request: {
+			Tag: 'ImageOCR',
+			Input: { Object: 'doc.png' },
+			Operation: { ImageOCR: { Type: 'general' } },
+		},
+	}) as string;
+	const reply = await send(emulator(), 'ci', 'POST', 'jobs', {
+		body,
+		unsignedHeaders: { 'x-ci-security-token': String(credential().sessionToken) },
+	});
 	const jobId = String(xml(reply).JobsDetail[0].JobId);
 	for (let wait = 0; emulator().jobs.byId.get(jobId)?.state !== 'Success'; wait++) {
-		if (wait > 500) throw new Error(`job ${jobId} did not succeed: ${JSON.stringify(emulator().jobs.byId.get(jobId)?.detail)}`);
+		if (wait > 500)
+			throw new Error(
+				`job ${jobId} did not succeed: ${JSON.stringify(emulator().jobs.byId.get(jobId)?.detail)}`,
+			);
 		await new Promise((resolve) => setTimeout(resolve, 10));
 	}
 	return jobId;
 }
 
 async function callback(jobId: string, state = 'Success', token: string | null = TOKEN) {
-	const body = JSON.stringify({ EventName: 'TaskFinish', JobsDetail: [{ JobId: jobId, State: state, Tag: 'ImageOCR' }] });
-	const response = await fetch(`${trigger.url}${token === null ? '' : `?token=${encodeURIComponent(token)}`}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+	const body = JSON.stringify({
+		EventName: 'TaskFinish',
+		JobsDetail: [{ JobId: jobId, State: state, Tag: 'ImageOCR' }],
+	});
+	const response = await fetch(
+		`${trigger.url}${token === null ? '' : `?token=${encodeURIComponent(token)}`}`,
+		{ method: 'POST', headers: { 'content-type': 'application/json' }, body },
+	);
 	const text = await response.text();
 	answers.push(text);
 	return { status: response.status, body: JSON.parse(text) as Record<string, unknown> };
@@ -46,13 +68,19 @@ async function callback(jobId: string, state = 'Success', token: string | null =
 
 describe('forged callbacks start nothing', () => {
 	it('a job the service does not know: 404', async () => {
-		expect(await callback('a00000000000000000000000000000000')).toEqual({ status: 404, body: { status: 'rejected', reason: 'Unknown job a00000000000000000000000000000000' } });
+		expect(await callback('a00000000000000000000000000000000')).toEqual({
+			status: 404,
+			body: { status: 'rejected', reason: 'Unknown job a00000000000000000000000000000000' },
+		});
 		expect(trigger.executions).toHaveLength(0);
 	});
 
 	it('a real job claimed in a state the service contradicts: 409', async () => {
 		const jobId = await finishedJob();
-		expect(await callback(jobId, 'Failed')).toEqual({ status: 409, body: { status: 'rejected', reason: `Job ${jobId} is Success in the service, not Failed` } });
+		expect(await callback(jobId, 'Failed')).toEqual({
+			status: 409,
+			body: { status: 'rejected', reason: `Job ${jobId} is Success in the service, not Failed` },
+		});
 		expect(trigger.executions).toHaveLength(0);
 	});
 
@@ -62,7 +90,10 @@ describe('forged callbacks start nothing', () => {
 		['no secret', null],
 	])('%s: 401', async (_name, token) => {
 		const jobId = await finishedJob();
-		expect(await callback(jobId, 'Success', token)).toEqual({ status: 401, body: { status: 'rejected', reason: 'Missing or wrong token' } });
+		expect(await callback(jobId, 'Success', token)).toEqual({
+			status: 401,
+			body: { status: 'rejected', reason: 'Missing or wrong token' },
+		});
 		expect(trigger.executions).toHaveLength(0);
 	});
 
@@ -70,9 +101,16 @@ describe('forged callbacks start nothing', () => {
 		const jobId = await finishedJob();
 		expect(await callback(jobId)).toEqual({ status: 200, body: { status: 'accepted', jobs: 1 } });
 		for (let replay = 0; replay < 3; replay++) {
-			expect(await callback(jobId)).toEqual({ status: 200, body: { status: 'ignored', reason: 'already received' } });
+			expect(await callback(jobId)).toEqual({
+				status: 200,
+				body: { status: 'ignored', reason: 'already received' },
+			});
 		}
 		expect(trigger.executions).toHaveLength(1);
-		expect(trigger.executions[0][0].json).toMatchObject({ jobId, state: 'Success', text: 'genuine' });
+		expect(trigger.executions[0][0].json).toMatchObject({
+			jobId,
+			state: 'Success',
+			text: 'genuine',
+		});
 	});
 });

@@ -9,7 +9,12 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator';
 import { emulatorCredential } from '../helpers/emulator-setup';
-import { runWorkflow, type RunWorkflowOptions, type WorkflowJson, type WorkflowRunResult } from '../helpers/n8n';
+import {
+	runWorkflow,
+	type RunWorkflowOptions,
+	type WorkflowJson,
+	type WorkflowRunResult,
+} from '../helpers/n8n';
 
 export const SECRET_KEY = 'SECRETKEY-reliability-7f3a9c51e2d84b60';
 export const SESSION_TOKEN = 'SESSIONTOKEN-reliability-0b6e4d2a9f1c';
@@ -18,7 +23,13 @@ const AUTHORIZATION = /q-sign-algorithm=sha1&q-ak=[^&\s"]+&q-sign-time=/;
 /** Every string inside a value: own properties (enumerable or not, so `message` and `stack` too), cycles cut. */
 export function stringsIn(value: unknown, seen = new Set<unknown>(), depth = 0): string[] {
 	if (typeof value === 'string') return [value];
-	if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return [];
+	if (
+		typeof value === 'number' ||
+		typeof value === 'boolean' ||
+		value === null ||
+		value === undefined
+	)
+		return [];
 	if (Buffer.isBuffer(value)) return [value.toString('utf8')];
 	if (typeof value !== 'object' || seen.has(value) || depth > 12) return [];
 	seen.add(value);
@@ -36,7 +47,10 @@ export function stringsIn(value: unknown, seen = new Set<unknown>(), depth = 0):
 }
 
 /** What leaked, if anything: names of the secrets found in the texts. */
-export function leaksIn(texts: string[], secrets: { secretKey?: string[]; sessionToken?: string[] } = {}): string[] {
+export function leaksIn(
+	texts: string[],
+	secrets: { secretKey?: string[]; sessionToken?: string[] } = {},
+): string[] {
 	const secretKeys = [SECRET_KEY, ...(secrets.secretKey ?? [])].filter(Boolean);
 	const tokens = [SESSION_TOKEN, ...(secrets.sessionToken ?? [])].filter(Boolean);
 	const leaks = new Set<string>();
@@ -49,7 +63,9 @@ export function leaksIn(texts: string[], secrets: { secretKey?: string[]; sessio
 }
 
 /** Collects stdout, stderr and console output while `action` runs. */
-async function capturingOutput<T>(action: () => Promise<T>): Promise<{ value: T; output: string[] }> {
+async function capturingOutput<T>(
+	action: () => Promise<T>,
+): Promise<{ value: T; output: string[] }> {
 	const output: string[] = [];
 	const writes = [process.stdout, process.stderr].map((stream) => {
 		const original = stream.write.bind(stream);
@@ -61,7 +77,8 @@ async function capturingOutput<T>(action: () => Promise<T>): Promise<{ value: T;
 	});
 	const consoleMethods = ['log', 'info', 'warn', 'error', 'debug'] as const;
 	const originals = consoleMethods.map((name) => console[name]);
-	for (const name of consoleMethods) console[name] = (...args: unknown[]) => output.push(args.map(String).join(' '));
+	for (const name of consoleMethods)
+		console[name] = (...args: unknown[]) => output.push(args.map(String).join(' '));
 	try {
 		return { value: await action(), output };
 	} finally {
@@ -71,17 +88,30 @@ async function capturingOutput<T>(action: () => Promise<T>): Promise<{ value: T;
 }
 
 /** Runs a workflow in n8n and fails if anything it produced holds a secret. */
-export async function runScanned(workflow: WorkflowJson, options: RunWorkflowOptions): Promise<WorkflowRunResult> {
-	const { value: result, output } = await capturingOutput(async () => await runWorkflow(workflow, options));
+export async function runScanned(
+	workflow: WorkflowJson,
+	options: RunWorkflowOptions,
+): Promise<WorkflowRunResult> {
+	const { value: result, output } = await capturingOutput(
+		async () => await runWorkflow(workflow, options),
+	);
 	const errors = Object.values(result.runData)
 		.flat()
 		.map((task) => task.error)
 		.filter(Boolean);
 	if (result.error) errors.push(result.error);
-	const texts = [...stringsIn(result.runData), ...stringsIn(errors), ...stringsIn(result.logs), ...output];
+	const texts = [
+		...stringsIn(result.runData),
+		...stringsIn(errors),
+		...stringsIn(result.logs),
+		...output,
+	];
 	// Whatever keys this run's credential holds (a wrong key in a test is a secret all the same).
 	const given = Object.values(options.credentials ?? {});
-	const secrets = { secretKey: given.map((data) => String(data.secretKey ?? '')), sessionToken: given.map((data) => String(data.sessionToken ?? '')) };
+	const secrets = {
+		secretKey: given.map((data) => String(data.secretKey ?? '')),
+		sessionToken: given.map((data) => String(data.sessionToken ?? '')),
+	};
 	expect({ leaks: leaksIn(texts, secrets) }).toEqual({ leaks: [] });
 	return result;
 }
@@ -93,7 +123,13 @@ export function useSecretEmulator(options: EmulatorOptions = {}): {
 } {
 	let emulator: Emulator | undefined;
 	beforeAll(async () => {
-		emulator = await startEmulator({ jobDelayMs: 100, engine: 'text', secretKey: SECRET_KEY, sessionToken: SESSION_TOKEN, ...options });
+		emulator = await startEmulator({
+			jobDelayMs: 100,
+			engine: 'text',
+			secretKey: SECRET_KEY,
+			sessionToken: SESSION_TOKEN,
+			...options,
+		});
 	});
 	afterEach(() => emulator?.reset());
 	afterAll(async () => await emulator?.close());
@@ -101,5 +137,9 @@ export function useSecretEmulator(options: EmulatorOptions = {}): {
 		if (!emulator) throw new Error('the emulator has not started');
 		return emulator;
 	};
-	return { emulator: get, credential: (overrides = {}) => emulatorCredential(get(), { sessionToken: SESSION_TOKEN, ...overrides }) };
+	return {
+		emulator: get,
+		credential: (overrides = {}) =>
+			emulatorCredential(get(), { sessionToken: SESSION_TOKEN, ...overrides }),
+	};
 }

@@ -15,10 +15,15 @@ const TRIGGER_TYPE = 'n8n-nodes-tencent-cloud-infinite.tencentCloudInfiniteTrigg
 
 const laughs = (root: string) =>
 	'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">' +
-	Array.from({ length: 9 }, (_, level) => `<!ENTITY lol${level + 1} "${`&lol${level || ''};`.repeat(10)}">`).join('') +
+	Array.from(
+		{ length: 9 },
+		(_, level) => `<!ENTITY lol${level + 1} "${`&lol${level || ''};`.repeat(10)}">`,
+	).join('') +
 	`]><${root}><DetectedText>&lol9;</DetectedText></${root}>`;
-const declaredWithoutDoctype = '<Response><!ENTITY lol "lol"><DetectedText>&lol;</DetectedText></Response>';
-const deep = (depth: number) => `<Response>${'<TextDetections>'.repeat(depth)}x${'</TextDetections>'.repeat(depth)}</Response>`;
+const declaredWithoutDoctype =
+	'<Response><!ENTITY lol "lol"><DetectedText>&lol;</DetectedText></Response>';
+const deep = (depth: number) =>
+	`<Response>${'<TextDetections>'.repeat(depth)}x${'</TextDetections>'.repeat(depth)}</Response>`;
 
 /** Answers every request with `answer`; a generator streams its chunks and counts what got out. */
 interface Hostile {
@@ -33,7 +38,10 @@ async function startHostile(): Promise<Hostile> {
 	const hostile = { answer: '', sentBytes: 0 } as Hostile;
 	const server: Server = createServer((request, response) => {
 		request.resume();
-		const headers: Record<string, string | number> = { 'content-type': 'application/xml', 'x-cos-request-id': 'hostile' };
+		const headers: Record<string, string | number> = {
+			'content-type': 'application/xml',
+			'x-cos-request-id': 'hostile',
+		};
 		if (hostile.contentLength !== undefined) headers['content-length'] = hostile.contentLength;
 		response.writeHead(200, headers);
 		if (typeof hostile.answer === 'string') {
@@ -81,29 +89,43 @@ const credential = () => ({
 });
 
 async function recognize() {
-	return await runScanned(singleNodeWorkflow({ resource: 'ocr', operation: 'recognizeText', source: 'object', objectKey: 'a.png' }), {
-		credentials: { tencentCloudInfiniteApi: credential() },
-	});
+	return await runScanned(
+		singleNodeWorkflow({
+			resource: 'ocr',
+			operation: 'recognizeText',
+			source: 'object',
+			objectKey: 'a.png',
+		}),
+		{
+			credentials: { tencentCloudInfiniteApi: credential() },
+		},
+	);
 }
 
 describe('hostile answers to a request', () => {
 	it('billion laughs (DOCTYPE with nested entity declarations): refused, nothing expanded', async () => {
 		hostile.answer = laughs('Response');
 		const result = await recognize();
-		expect(result.error?.message).toBe('COS error MalformedResponse for object "a.png": XML with a DOCTYPE or entity declarations is not accepted');
+		expect(result.error?.message).toBe(
+			'COS error MalformedResponse for object "a.png": XML with a DOCTYPE or entity declarations is not accepted',
+		);
 		expect(JSON.stringify(result.runData)).not.toContain('lollol');
 	});
 
 	it('an entity declaration without a DOCTYPE: refused, not read as an element', async () => {
 		hostile.answer = declaredWithoutDoctype;
 		const result = await recognize();
-		expect(result.error?.message).toMatch(/MalformedResponse for object "a.png": XML with a DOCTYPE or entity declarations/);
+		expect(result.error?.message).toMatch(
+			/MalformedResponse for object "a.png": XML with a DOCTYPE or entity declarations/,
+		);
 	});
 
 	it('nesting 100,000 elements deep: refused at fast-xml-parser’s nesting limit, no stack overflow', async () => {
 		hostile.answer = deep(100_000);
 		const result = await recognize();
-		expect(result.error?.message).toMatch(/MalformedResponse for object "a.png": XML document is malformed or incomplete: Maximum nested tags exceeded/);
+		expect(result.error?.message).toMatch(
+			/MalformedResponse for object "a.png": XML document is malformed or incomplete: Maximum nested tags exceeded/,
+		);
 	});
 
 	it('a 200 MB answer streamed without a length: refused at 32 MB, the rest never read', async () => {
@@ -116,7 +138,9 @@ describe('hostile answers to a request', () => {
 		};
 		const heapBefore = process.memoryUsage().heapUsed;
 		const result = await recognize();
-		expect(result.error?.message).toMatch(/^COS error ResponseTooLarge for object "a.png": The answer is larger than 32 MB/);
+		expect(result.error?.message).toMatch(
+			/^COS error ResponseTooLarge for object "a.png": The answer is larger than 32 MB/,
+		);
 		// Only what was in flight when the node stopped reading went out (socket buffers are a few MB).
 		expect(hostile.sentBytes).toBeLessThan(64 * 1024 * 1024);
 		expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(150 * 1024 * 1024);
@@ -142,27 +166,58 @@ describe('hostile answers to a request', () => {
 describe('hostile callbacks at the trigger', () => {
 	let trigger: TriggerServer;
 	beforeAll(async () => {
-		trigger = await startTriggerServer({ nodeType: TRIGGER_TYPE, parameters: { confirm: false, options: { maxBodyKb: 1024 } } });
+		trigger = await startTriggerServer({
+			nodeType: TRIGGER_TYPE,
+			parameters: { confirm: false, options: { maxBodyKb: 1024 } },
+		});
 	});
 	afterAll(async () => await trigger.close());
 
 	const post = async (body: string, contentType = 'application/xml') => {
-		const response = await fetch(trigger.url, { method: 'POST', headers: { 'content-type': contentType }, body });
-		return { status: response.status, body: (await response.json()) as { status: string; reason: string } };
+		const response = await fetch(trigger.url, {
+			method: 'POST',
+			headers: { 'content-type': contentType },
+			body,
+		});
+		return {
+			status: response.status,
+			body: (await response.json()) as { status: string; reason: string },
+		};
 	};
 
 	it.each([
 		['billion laughs', laughs('Response'), 400, /DOCTYPE or entity declarations/],
-		['an entity declaration without a DOCTYPE', declaredWithoutDoctype, 400, /DOCTYPE or entity declarations/],
+		[
+			'an entity declaration without a DOCTYPE',
+			declaredWithoutDoctype,
+			400,
+			/DOCTYPE or entity declarations/,
+		],
 		['nesting 20,000 deep', deep(20_000), 400, /Maximum nested tags exceeded/],
-		['a body over Max Body Size (1 MB here)', `<Response><EventName>${'x'.repeat(2 * 1024 * 1024)}</EventName></Response>`, 413, /larger than/],
-		['JSON objects nested 50,000 deep', `${'{"JobsDetail":'.repeat(50_000)}1${'}'.repeat(50_000)}`, 400, /nests deeper than 100 levels/],
-	] as Array<[string, string, number, RegExp]>)('%s: refused, no execution', async (_name, body, status, reason) => {
-		const before = trigger.executions.length;
-		// As text/plain: n8n hands the body to the trigger unparsed (an XML type would meet n8n's own parser first).
-		const contentType = body.startsWith('{') ? 'application/json' : 'text/plain';
-		const answer = await post(body, contentType);
-		expect(answer).toEqual({ status, body: { status: 'rejected', reason: expect.stringMatching(reason) } });
-		expect(trigger.executions).toHaveLength(before);
-	});
+		[
+			'a body over Max Body Size (1 MB here)',
+			`<Response><EventName>${'x'.repeat(2 * 1024 * 1024)}</EventName></Response>`,
+			413,
+			/larger than/,
+		],
+		[
+			'JSON objects nested 50,000 deep',
+			`${'{"JobsDetail":'.repeat(50_000)}1${'}'.repeat(50_000)}`,
+			400,
+			/nests deeper than 100 levels/,
+		],
+	] as Array<[string, string, number, RegExp]>)(
+		'%s: refused, no execution',
+		async (_name, body, status, reason) => {
+			const before = trigger.executions.length;
+			// As text/plain: n8n hands the body to the trigger unparsed (an XML type would meet n8n's own parser first).
+			const contentType = body.startsWith('{') ? 'application/json' : 'text/plain';
+			const answer = await post(body, contentType);
+			expect(answer).toEqual({
+				status,
+				body: { status: 'rejected', reason: expect.stringMatching(reason) },
+			});
+			expect(trigger.executions).toHaveLength(before);
+		},
+	);
 });

@@ -1,7 +1,10 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 
-import { signRequest, type SignRequestInput } from '../../nodes/TencentCloudInfinite/transport/signature';
+import {
+	signRequest,
+	type SignRequestInput,
+} from '../../nodes/TencentCloudInfinite/transport/signature';
 
 interface Vector extends SignRequestInput {
 	authorization: string;
@@ -15,15 +18,20 @@ describe('signRequest reproduces the official SDK vectors', () => {
 		expect(vectors.length).toBeGreaterThanOrEqual(10);
 	});
 
-	it.each(vectors.map((vector, index) => [index, vector] as const))('vector %i', (_index, vector) => {
-		expect(signRequest(vector)).toBe(vector.authorization);
-	});
+	it.each(vectors.map((vector, index) => [index, vector] as const))(
+		'vector %i',
+		(_index, vector) => {
+			expect(signRequest(vector)).toBe(vector.authorization);
+		},
+	);
 });
 
 describe('the built signer', () => {
 	it('is published at dist/nodes/TencentCloudInfinite/transport/signature.js as signRequest', () => {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const built = require('../../dist/nodes/TencentCloudInfinite/transport/signature.js') as { signRequest: typeof signRequest };
+		const built = require('../../dist/nodes/TencentCloudInfinite/transport/signature.js') as {
+			signRequest: typeof signRequest;
+		};
 		expect(built.signRequest(vectors[0])).toBe(vectors[0].authorization);
 	});
 });

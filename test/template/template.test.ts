@@ -23,7 +23,13 @@ const byId = (id: string) => ({ __rl: true, mode: 'id', value: id });
 
 describe('Template', () => {
 	it('creates a template with the recognition options, as the service stores them', async () => {
-		const template = await create('发票_scan-1*', { recognitionType: 'general', languageType: 'auto', returnCharacters: true, isPdf: true, pdfPageNumber: 2 });
+		const template = await create('发票_scan-1*', {
+			recognitionType: 'general',
+			languageType: 'auto',
+			returnCharacters: true,
+			isPdf: true,
+			pdfPageNumber: 2,
+		});
 		expect(template).toEqual({
 			templateId: expect.stringMatching(/^t1[0-9a-f]{32}$/),
 			name: '发票_scan-1*',
@@ -45,7 +51,12 @@ describe('Template', () => {
 
 	it('gives the service’s own Template with Simplify off', async () => {
 		const template = await create('raw-one', { recognitionType: 'fast', simplify: false });
-		expect(template).toMatchObject({ Name: 'raw-one', Tag: 'ImageOCR', TemplateId: expect.stringMatching(/^t1/), ImageOCR: { Type: 'fast' } });
+		expect(template).toMatchObject({
+			Name: 'raw-one',
+			Tag: 'ImageOCR',
+			TemplateId: expect.stringMatching(/^t1/),
+			ImageOCR: { Type: 'fast' },
+		});
 		expect(template.templateId).toBeUndefined();
 	});
 
@@ -53,7 +64,10 @@ describe('Template', () => {
 		const { templateId } = await create('one');
 		const found = await run({ operation: 'get', templateId: byId(String(templateId)) });
 		expect(found.json('CI')[0]).toMatchObject({ templateId, name: 'one' });
-		const missing = await run({ operation: 'get', templateId: byId('t1ffffffffffffffffffffffffffffffff') });
+		const missing = await run({
+			operation: 'get',
+			templateId: byId('t1ffffffffffffffffffffffffffffffff'),
+		});
 		expect(missing.error?.message).toMatch(/No OCR template with ID "t1f+" exists/);
 	});
 
@@ -63,28 +77,61 @@ describe('Template', () => {
 		await create('another');
 		const all = await run({ operation: 'getAll', returnAll: true });
 		expect(all.json('CI')).toHaveLength(107);
-		expect(emulator().requests.filter((request) => request.path === '/template' && request.method === 'GET').length).toBe(2);
+		expect(
+			emulator().requests.filter(
+				(request) => request.path === '/template' && request.method === 'GET',
+			).length,
+		).toBe(2);
 		const limited = await run({ operation: 'getAll', returnAll: false, limit: 7 });
 		expect(limited.json('CI')).toHaveLength(7);
-		const named = await run({ operation: 'getAll', returnAll: true, filters: { namePrefix: 'other' } });
+		const named = await run({
+			operation: 'getAll',
+			returnAll: true,
+			filters: { namePrefix: 'other' },
+		});
 		expect(named.json('CI').map((template) => template.name)).toEqual(['other']);
-		const sent = emulator().requests.filter((request) => request.path === '/template').pop()!;
+		const sent = emulator()
+			.requests.filter((request) => request.path === '/template')
+			.pop()!;
 		expect(sent.query).toMatchObject({ tag: 'ImageOCR', name: 'other' });
 	});
 
 	it('lists the category asked for', async () => {
 		await create('mine');
-		const custom = await run({ operation: 'getAll', returnAll: true, filters: { category: 'Custom' } });
+		const custom = await run({
+			operation: 'getAll',
+			returnAll: true,
+			filters: { category: 'Custom' },
+		});
 		expect(custom.json('CI').map((template) => template.name)).toEqual(['mine']);
-		expect(emulator().requests.filter((request) => request.path === '/template').pop()!.query.category).toBe('Custom');
+		expect(
+			emulator()
+				.requests.filter((request) => request.path === '/template')
+				.pop()!.query.category,
+		).toBe('Custom');
 	});
 
 	it('updates and deletes a template', async () => {
 		const { templateId } = await create('before');
-		const updated = await run({ operation: 'update', templateId: byId(String(templateId)), name: 'after', recognitionType: 'handwriting', characterPolygons: true });
-		expect(updated.json('CI')[0]).toMatchObject({ templateId, name: 'after', recognitionType: 'handwriting', characterPolygons: true });
+		const updated = await run({
+			operation: 'update',
+			templateId: byId(String(templateId)),
+			name: 'after',
+			recognitionType: 'handwriting',
+			characterPolygons: true,
+		});
+		expect(updated.json('CI')[0]).toMatchObject({
+			templateId,
+			name: 'after',
+			recognitionType: 'handwriting',
+			characterPolygons: true,
+		});
 		const deleted = await run({ operation: 'delete', templateId: byId(String(templateId)) });
-		expect(deleted.json('CI')[0]).toEqual({ deleted: true, templateId, requestId: expect.any(String) });
+		expect(deleted.json('CI')[0]).toEqual({
+			deleted: true,
+			templateId,
+			requestId: expect.any(String),
+		});
 		const gone = await run({ operation: 'get', templateId: byId(String(templateId)) });
 		expect(gone.error).toBeDefined();
 	});
@@ -93,23 +140,48 @@ describe('Template', () => {
 		for (let index = 0; index < 55; index++) await create(`pick-${index}`);
 		await create('invoices');
 		const search = (filter?: string, paginationToken?: string) =>
-			searchList(NODE_TYPE, { resource: 'template', operation: 'get' }, 'searchTemplates', { credentials: { tencentCloudInfiniteApi: credential() }, filter, paginationToken });
+			searchList(NODE_TYPE, { resource: 'template', operation: 'get' }, 'searchTemplates', {
+				credentials: { tencentCloudInfiniteApi: credential() },
+				filter,
+				paginationToken,
+			});
 		const first = await search();
 		expect(first.results).toHaveLength(50);
-		expect(first.results[0]).toEqual({ name: expect.stringMatching(/^pick-0 \(t1[0-9a-f]{32}\)$/), value: expect.stringMatching(/^t1/) });
+		expect(first.results[0]).toEqual({
+			name: expect.stringMatching(/^pick-0 \(t1[0-9a-f]{32}\)$/),
+			value: expect.stringMatching(/^t1/),
+		});
 		expect(first.paginationToken).toBe('2');
 		const second = await search(undefined, first.paginationToken);
 		expect(second.results).toHaveLength(6);
 		expect(second.paginationToken).toBeUndefined();
 		const filtered = await search('invoice');
-		expect(filtered.results.map((result) => result.name)).toEqual([expect.stringMatching(/^invoices /)]);
+		expect(filtered.results.map((result) => result.name)).toEqual([
+			expect.stringMatching(/^invoices /),
+		]);
 	});
 
 	it.each([
-		['an empty name (from an expression)', { operation: 'create', name: '={{ "" }}' }, /^"Name" is empty$/],
-		['a name with spaces', { operation: 'create', name: 'my template' }, /"Name" is not a valid template name: "my template"/],
-		['a name over 64 characters', { operation: 'create', name: 'a'.repeat(65) }, /"Name" is not a valid template name/],
-		['a template ID that is not one (from an expression)', { operation: 'get', templateId: byId('={{ "../jobs" }}') }, /"Template" must be a template ID/],
+		[
+			'an empty name (from an expression)',
+			{ operation: 'create', name: '={{ "" }}' },
+			/^"Name" is empty$/,
+		],
+		[
+			'a name with spaces',
+			{ operation: 'create', name: 'my template' },
+			/"Name" is not a valid template name: "my template"/,
+		],
+		[
+			'a name over 64 characters',
+			{ operation: 'create', name: 'a'.repeat(65) },
+			/"Name" is not a valid template name/,
+		],
+		[
+			'a template ID that is not one (from an expression)',
+			{ operation: 'get', templateId: byId('={{ "../jobs" }}') },
+			/"Template" must be a template ID/,
+		],
 	])('refuses %s before any request', async (_name, parameters, message) => {
 		const result = await run(parameters);
 		expect(result.error?.message).toMatch(message);

@@ -11,10 +11,22 @@
  * What a failed call tells the model: n8n hands it the error message alone, so the tool variant's
  * errors carry their description (the hint) in it.
  */
-import { NodeApiError, NodeHelpers, type INode, type INodeParameters, type INodePropertyOptions, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeHelpers,
+	type INode,
+	type INodeParameters,
+	type INodePropertyOptions,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
 
 import { TencentCloudInfinite } from '../../nodes/TencentCloudInfinite/TencentCloudInfinite.node';
-import { ciApiError, operationError, withDetailsForModel } from '../../nodes/TencentCloudInfinite/transport/errors';
+import {
+	ciApiError,
+	operationError,
+	withDetailsForModel,
+} from '../../nodes/TencentCloudInfinite/transport/errors';
 
 const regular = new TencentCloudInfinite().description;
 const tool: INodeTypeDescription = { ...regular, name: `${regular.name}Tool` };
@@ -29,18 +41,31 @@ function nodeOf(description: INodeTypeDescription, parameters: INodeParameters):
 		parameters: {},
 	};
 	// As n8n's Workflow does with a node of a loaded workflow: its parameters with every default filled in.
-	node.parameters = NodeHelpers.getNodeParameters(description.properties, parameters, true, false, node, description) ?? {};
+	node.parameters =
+		NodeHelpers.getNodeParameters(
+			description.properties,
+			parameters,
+			true,
+			false,
+			node,
+			description,
+		) ?? {};
 	return node;
 }
 
 function toolDescription(parameters: INodeParameters): string {
-	return NodeHelpers.getToolDescriptionForNode(nodeOf(tool, parameters), { description: tool } as INodeType);
+	return NodeHelpers.getToolDescriptionForNode(nodeOf(tool, parameters), {
+		description: tool,
+	} as INodeType);
 }
 
 const operations = regular.properties
 	.filter((property) => property.name === 'operation')
 	.flatMap((property) =>
-		(property.options as INodePropertyOptions[]).map((option) => ({ resource: String(property.displayOptions?.show?.resource?.[0]), operation: String(option.value) })),
+		(property.options as INodePropertyOptions[]).map((option) => ({
+			resource: String(property.displayOptions?.show?.resource?.[0]),
+			operation: String(option.value),
+		})),
 	);
 
 describe('the tool description', () => {
@@ -61,34 +86,61 @@ describe('the tool description', () => {
 
 	it('tells what Recognize Text returns for the Output chosen, Text Only by default', () => {
 		const recognize = { resource: 'ocr', operation: 'recognizeText', source: 'object' };
-		const passing = 'Pass the file’s object key in the bucket (such as scans/invoice.png) or its http(s) URL, as the tool’s parameter asks.';
+		const passing =
+			'Pass the file’s object key in the bucket (such as scans/invoice.png) or its http(s) URL, as the tool’s parameter asks.';
 		expect(nodeOf(tool, recognize).parameters.output).toBe('text');
 		expect(toolDescription(recognize)).toBe(toolDescription({ ...recognize, output: 'text' }));
 		expect(toolDescription(recognize)).toContain(passing);
-		expect(toolDescription(recognize)).toContain('text (the lines read, separated by line breaks), page (the PDF page number; null for an image) and confidence (0 to 100)');
-		expect(toolDescription({ ...recognize, output: 'simplified' })).toContain('lines (each with its text, confidence from 0 to 100 and position)');
-		expect(toolDescription({ ...recognize, output: 'raw' })).toContain('TextDetections, each with DetectedText, Confidence (0 to 100) and its Polygon');
-		for (const output of ['text', 'simplified', 'raw']) expect(toolDescription({ ...recognize, output })).toMatch(/^Reads the text in an image or a PDF \(OCR\)\. .* A failed call returns an error saying what to change\.$/);
+		expect(toolDescription(recognize)).toContain(
+			'text (the lines read, separated by line breaks), page (the PDF page number; null for an image) and confidence (0 to 100)',
+		);
+		expect(toolDescription({ ...recognize, output: 'simplified' })).toContain(
+			'lines (each with its text, confidence from 0 to 100 and position)',
+		);
+		expect(toolDescription({ ...recognize, output: 'raw' })).toContain(
+			'TextDetections, each with DetectedText, Confidence (0 to 100) and its Polygon',
+		);
+		for (const output of ['text', 'simplified', 'raw'])
+			expect(toolDescription({ ...recognize, output })).toMatch(
+				/^Reads the text in an image or a PDF \(OCR\)\. .* A failed call returns an error saying what to change\.$/,
+			);
 	});
 
 	it('is the user’s own when they write one', () => {
-		expect(toolDescription({ resource: 'ocr', operation: 'recognizeText', toolDescription: 'Reads our scanned delivery notes.' })).toBe('Reads our scanned delivery notes.');
+		expect(
+			toolDescription({
+				resource: 'ocr',
+				operation: 'recognizeText',
+				toolDescription: 'Reads our scanned delivery notes.',
+			}),
+		).toBe('Reads our scanned delivery notes.');
 	});
 });
 
 describe('errors of the tool', () => {
-	const missing = { status: 404, code: 'NoSuchKey', message: 'The specified key does not exist.', requestId: 'req-1' };
+	const missing = {
+		status: 404,
+		code: 'NoSuchKey',
+		message: 'The specified key does not exist.',
+		requestId: 'req-1',
+	};
 
 	it('carry their description in the message, as n8n writes it for tools (Details: ...)', () => {
 		const node = nodeOf(tool, { resource: 'ocr', operation: 'recognizeText' });
-		const error = withDetailsForModel(node, ciApiError(node, missing, 'cos', { input: { objectKey: 'a.png' } })) as NodeApiError;
+		const error = withDetailsForModel(
+			node,
+			ciApiError(node, missing, 'cos', { input: { objectKey: 'a.png' } }),
+		) as NodeApiError;
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe(
 			'COS error NoSuchKey for object "a.png": The specified key does not exist.\n\nDetails: No object with this key exists in the bucket. Check the key (it is case-sensitive and includes any folder prefix).\nHTTP 404, RequestId req-1',
 		);
 		// Once only, however often it passes through.
 		expect((withDetailsForModel(node, error) as Error).message).toBe(error.message);
-		const refused = withDetailsForModel(node, operationError(node, '"Object Key" is empty', { description: 'Enter the key of an object' })) as Error;
+		const refused = withDetailsForModel(
+			node,
+			operationError(node, '"Object Key" is empty', { description: 'Enter the key of an object' }),
+		) as Error;
 		expect(refused.message).toBe('"Object Key" is empty\n\nDetails: Enter the key of an object');
 	});
 

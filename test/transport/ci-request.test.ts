@@ -10,7 +10,10 @@ import { runWorkflow, type WorkflowJson } from '../helpers/n8n';
 const { emulator, credential } = useEmulator();
 const extraNodeTypes = { 'test.ciRequestProbe': new CiRequestProbe() };
 
-function probe(parameters: Record<string, unknown>, node: Record<string, unknown> = {}): WorkflowJson {
+function probe(
+	parameters: Record<string, unknown>,
+	node: Record<string, unknown> = {},
+): WorkflowJson {
 	return {
 		nodes: [
 			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger' },
@@ -21,19 +24,34 @@ function probe(parameters: Record<string, unknown>, node: Record<string, unknown
 }
 
 async function run(parameters: Record<string, unknown>, credentialOverrides = {}) {
-	return await runWorkflow(probe(parameters), { credentials: { tencentCloudInfiniteApi: credential(credentialOverrides) }, extraNodeTypes });
+	return await runWorkflow(probe(parameters), {
+		credentials: { tencentCloudInfiniteApi: credential(credentialOverrides) },
+		extraNodeTypes,
+	});
 }
 
-const ocrOf = (key: string) => ({ service: 'cos', method: 'GET', path: `/${key}`, query: JSON.stringify({ 'ci-process': 'OCR' }) });
+const ocrOf = (key: string) => ({
+	service: 'cos',
+	method: 'GET',
+	path: `/${key}`,
+	query: JSON.stringify({ 'ci-process': 'OCR' }),
+});
 
 function requestsTo(path: string, method = 'GET') {
-	return emulator().requests.filter((request) => request.path === path && request.method === method);
+	return emulator().requests.filter(
+		(request) => request.path === path && request.method === method,
+	);
 }
 
 describe('ciRequest against the emulator', () => {
 	it('signs requests the service accepts, for keys with spaces, unicode, + and brackets', async () => {
 		const key = "发票 扫描/a+b (1)'!.txt";
-		const put = await run({ service: 'cos', method: 'PUT', path: `/${key}`, body: 'first line\nsecond line' });
+		const put = await run({
+			service: 'cos',
+			method: 'PUT',
+			path: `/${key}`,
+			body: 'first line\nsecond line',
+		});
 		expect(put.error).toBeUndefined();
 		expect(emulator().objects.get(key)?.toString()).toBe('first line\nsecond line');
 		emulator().objects.set(key, textPng(['first line', 'second line']));
@@ -41,12 +59,20 @@ describe('ciRequest against the emulator', () => {
 		const ocr = await run(ocrOf(key));
 		expect(ocr.error).toBeUndefined();
 		const body = ocr.json('Probe')[0].body as { TextDetections: Array<{ DetectedText: string }> };
-		expect(body.TextDetections.map((line) => line.DetectedText)).toEqual(['first line', 'second line']);
+		expect(body.TextDetections.map((line) => line.DetectedText)).toEqual([
+			'first line',
+			'second line',
+		]);
 	});
 
 	it('retries a GET that meets SlowDown and 503 and then succeeds', async () => {
 		emulator().objects.set('a.png', textPng('hello'));
-		emulator().setFaults({ errorStatus: 503, errorCode: 'SlowDown', errorCount: 2, match: { method: 'GET' } });
+		emulator().setFaults({
+			errorStatus: 503,
+			errorCode: 'SlowDown',
+			errorCount: 2,
+			match: { method: 'GET' },
+		});
 		const result = await run(ocrOf('a.png'));
 		expect(result.error).toBeUndefined();
 		expect(requestsTo('/a.png')).toHaveLength(3);
@@ -54,7 +80,12 @@ describe('ciRequest against the emulator', () => {
 
 	it('ends with a clear error after the retry budget when the fault persists', async () => {
 		emulator().objects.set('a.png', textPng('hello'));
-		emulator().setFaults({ errorStatus: 500, errorCode: 'InternalError', errorCount: 10, match: { method: 'GET' } });
+		emulator().setFaults({
+			errorStatus: 500,
+			errorCode: 'InternalError',
+			errorCount: 10,
+			match: { method: 'GET' },
+		});
 		const result = await run(ocrOf('a.png'));
 		expect(result.error?.message).toMatch(/^COS error InternalError/);
 		expect(result.error?.description).toMatch(/HTTP 500/);
@@ -77,20 +108,34 @@ describe('ciRequest against the emulator', () => {
 
 		emulator().setFaults({ truncateCount: 3, match: { method: 'GET' } });
 		const failed = await run(ocrOf('a.png'));
-		expect(failed.error?.message).toMatch(/^Could not reach Tencent Cloud Infinite at \S+ after 3 attempts/);
+		expect(failed.error?.message).toMatch(
+			/^Could not reach Tencent Cloud Infinite at \S+ after 3 attempts/,
+		);
 		expect(() => failed.json('Probe')).toThrow();
 	});
 
 	it('never sends a POST twice, even when the connection resets after the job was created', async () => {
 		emulator().objects.set('in.png', textPng('hello'));
-		emulator().setFaults({ resetCount: 1, resetMode: 'after', match: { method: 'POST', path: '/jobs' } });
+		emulator().setFaults({
+			resetCount: 1,
+			resetMode: 'after',
+			match: { method: 'POST', path: '/jobs' },
+		});
 		const result = await run({
 			service: 'ci',
 			method: 'POST',
 			path: '/jobs',
-			xml: JSON.stringify({ Request: { Tag: 'ImageOCR', Input: { Object: 'in.png' }, Operation: { ImageOCR: { Type: 'general' } } } }),
+			xml: JSON.stringify({
+				Request: {
+					Tag: 'ImageOCR',
+					Input: { Object: 'in.png' },
+					Operation: { ImageOCR: { Type: 'general' } },
+				},
+			}),
 		});
-		expect(result.error?.message).toMatch(/Could not reach Tencent Cloud Infinite at \S+: the connection was reset/);
+		expect(result.error?.message).toMatch(
+			/Could not reach Tencent Cloud Infinite at \S+: the connection was reset/,
+		);
 		expect(emulator().stats.jobsSubmitted).toBe(1);
 		expect(requestsTo('/jobs', 'POST')).toHaveLength(1);
 		expect(result.error?.description).toMatch(/was not sent again/);
@@ -103,7 +148,12 @@ describe('ciRequest against the emulator', () => {
 		expect(error.description).toMatch(/Check the SecretKey/);
 		expect(error.description).toMatch(/HTTP 403, RequestId \S+/);
 		expect((error as unknown as { httpCode: string }).httpCode).toBe('403');
-		const everything = JSON.stringify({ message: error.message, description: error.description, context: (error as any).context, cause: (error as any).cause });
+		const everything = JSON.stringify({
+			message: error.message,
+			description: error.description,
+			context: (error as any).context,
+			cause: (error as any).cause,
+		});
 		expect(everything).not.toContain('a-wrong-secret-key');
 		expect(everything).not.toContain(emulator().options.secretKey);
 		expect(everything).not.toContain('q-signature=');
@@ -120,7 +170,9 @@ describe('ciRequest against the emulator', () => {
 
 	it('rejects a malformed region before any request, naming the field', async () => {
 		const result = await run(ocrOf('a.png'), { region: 'AP Guangzhou' });
-		expect(result.error?.message).toMatch(/Credential field "region": Region "AP Guangzhou" is not valid/);
+		expect(result.error?.message).toMatch(
+			/Credential field "region": Region "AP Guangzhou" is not valid/,
+		);
 		expect(emulator().requests).toHaveLength(0);
 	});
 });

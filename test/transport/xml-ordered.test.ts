@@ -24,9 +24,37 @@ const reference = new XMLParser({
 
 // Tags that repeat (ARRAY_TAGS), typed ones (numbers, booleans) and plain ones. (Names such as
 // `constructor` are refused by fast-xml-parser itself, before either conversion.)
-const tag = fc.constantFrom('TextDetections', 'Polygon', 'Words', 'JobsDetail', 'X', 'Confidence', 'IsPdf', 'IsWord', 'DetectedText', 'Code', 'Item', 'a');
+const tag = fc.constantFrom(
+	'TextDetections',
+	'Polygon',
+	'Words',
+	'JobsDetail',
+	'X',
+	'Confidence',
+	'IsPdf',
+	'IsWord',
+	'DetectedText',
+	'Code',
+	'Item',
+	'a',
+);
 const text = fc.oneof(
-	fc.constantFrom('', ' ', '0', '12', '-3.5', 'abc', 'true', 'false', ' 7 ', 'x&amp;y', '&lt;b&gt;', '&#20013;&#x6587;', 'AT&amp;T', '  spaced  '),
+	fc.constantFrom(
+		'',
+		' ',
+		'0',
+		'12',
+		'-3.5',
+		'abc',
+		'true',
+		'false',
+		' 7 ',
+		'x&amp;y',
+		'&lt;b&gt;',
+		'&#20013;&#x6587;',
+		'AT&amp;T',
+		'  spaced  ',
+	),
 	fc.string({ maxLength: 6 }).map((s) => s.replace(/[<&]/g, '')),
 );
 
@@ -39,7 +67,13 @@ interface Element {
 const element: fc.Memo<Element> = fc.memo((depth) =>
 	fc.record({
 		tag,
-		children: depth <= 1 ? fc.array(text, { maxLength: 2 }) : fc.array(fc.oneof({ weight: 1, arbitrary: text }, { weight: 3, arbitrary: element(depth - 1) }), { maxLength: 5 }),
+		children:
+			depth <= 1
+				? fc.array(text, { maxLength: 2 })
+				: fc.array(
+						fc.oneof({ weight: 1, arbitrary: text }, { weight: 3, arbitrary: element(depth - 1) }),
+						{ maxLength: 5 },
+					),
 		selfClosing: fc.boolean(),
 	}),
 );
@@ -57,16 +91,26 @@ describe('parseXml: the ordered tree turned into objects', () => {
 				const body = root.children.map(write).join('');
 				const xml = `${declaration ? '<?xml version="1.0" encoding="UTF-8"?>\n' : ''}<Response>${body}</Response>`;
 				const expected = (reference.parse(xml) as { Response: unknown }).Response;
-				expect(parseXml(xml)).toEqual({ root: 'Response', body: typeof expected === 'object' && expected !== null ? expected : {} });
+				expect(parseXml(xml)).toEqual({
+					root: 'Response',
+					body: typeof expected === 'object' && expected !== null ? expected : {},
+				});
 			}),
 			{ numRuns: 2000, seed: 20261121 },
 		);
 	});
 
 	it('keeps repeated elements, text beside elements and empty elements as before', () => {
-		const xml = '<Response>lead<Item>1</Item><Item><X>2</X></Item><Item/>tail<Polygon/><Empty></Empty><Words>w</Words></Response>';
+		const xml =
+			'<Response>lead<Item>1</Item><Item><X>2</X></Item><Item/>tail<Polygon/><Empty></Empty><Words>w</Words></Response>';
 		const { body } = parseXml(xml);
 		expect(body).toEqual((reference.parse(xml) as { Response: unknown }).Response);
-		expect(body).toEqual({ '#text': 'leadtail', Item: ['1', { X: 2 }, ''], Polygon: [''], Empty: '', Words: ['w'] });
+		expect(body).toEqual({
+			'#text': 'leadtail',
+			Item: ['1', { X: 2 }, ''],
+			Polygon: [''],
+			Empty: '',
+			Words: ['w'],
+		});
 	});
 });

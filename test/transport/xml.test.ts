@@ -3,7 +3,8 @@ import { join } from 'path';
 
 import { buildXml, parseXml } from '../../nodes/TencentCloudInfinite/transport/xml';
 
-const seed = (name: string) => readFileSync(join(__dirname, '../../../shared/reference/seed-docs', name), 'utf8');
+const seed = (name: string) =>
+	readFileSync(join(__dirname, '../../../shared/reference/seed-docs', name), 'utf8');
 
 /** The example response of the sync OCR seed page, cut out of the page's text. */
 function seedOcrExample(): string {
@@ -47,23 +48,32 @@ describe('parseXml normalizes CI answers', () => {
 			'<Response><Template><Name>007</Name><ImageOCR><IsPdf>true</IsPdf><IsWord>false</IsWord><PdfPageNumber>2</PdfPageNumber></ImageOCR></Template><TextDetections><DetectedText>0012</DetectedText></TextDetections></Response>',
 		);
 		expect((body.Template as any).Name).toBe('007');
-		expect((body.Template as any).ImageOCR).toEqual({ IsPdf: true, IsWord: false, PdfPageNumber: 2 });
+		expect((body.Template as any).ImageOCR).toEqual({
+			IsPdf: true,
+			IsWord: false,
+			PdfPageNumber: 2,
+		});
 		expect((body.TextDetections as any)[0].DetectedText).toBe('0012');
 	});
 
 	it('decodes standard and numeric entities', () => {
-		const { body } = parseXml('<Response><TextDetections><DetectedText>AT&amp;T &lt;b&gt; &#20013;&#x6587;</DetectedText></TextDetections></Response>');
+		const { body } = parseXml(
+			'<Response><TextDetections><DetectedText>AT&amp;T &lt;b&gt; &#20013;&#x6587;</DetectedText></TextDetections></Response>',
+		);
 		expect((body.TextDetections as any)[0].DetectedText).toBe('AT&T <b> 中文');
 	});
 
 	it('reads a CI error', () => {
-		const { root, body } = parseXml('<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><RequestId>abc</RequestId></Error>');
+		const { root, body } = parseXml(
+			'<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><RequestId>abc</RequestId></Error>',
+		);
 		expect(root).toBe('Error');
 		expect(body).toMatchObject({ Code: 'NoSuchKey', RequestId: 'abc' });
 	});
 
 	it('refuses a DOCTYPE with entity declarations (billion laughs)', () => {
-		const xml = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><Response><A>&lol2;</A></Response>';
+		const xml =
+			'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><Response><A>&lol2;</A></Response>';
 		expect(() => parseXml(xml)).toThrow('DOCTYPE');
 	});
 
@@ -75,8 +85,12 @@ describe('parseXml normalizes CI answers', () => {
 
 describe('buildXml writes request bodies', () => {
 	it('escapes text and leaves out undefined fields', () => {
-		const xml = buildXml({ Request: { Tag: 'ImageOCR', Name: 'a<b>&"c\'', Skip: undefined, Operation: { JobLevel: 0 } } });
-		expect(xml).toBe('<Request><Tag>ImageOCR</Tag><Name>a&lt;b&gt;&amp;&quot;c&apos;</Name><Operation><JobLevel>0</JobLevel></Operation></Request>');
+		const xml = buildXml({
+			Request: { Tag: 'ImageOCR', Name: 'a<b>&"c\'', Skip: undefined, Operation: { JobLevel: 0 } },
+		});
+		expect(xml).toBe(
+			'<Request><Tag>ImageOCR</Tag><Name>a&lt;b&gt;&amp;&quot;c&apos;</Name><Operation><JobLevel>0</JobLevel></Operation></Request>',
+		);
 		expect(parseXml(xml).body.Name).toBe('a<b>&"c\'');
 	});
 });

@@ -17,13 +17,21 @@ const TRIGGER = 'n8n-nodes-tencent-cloud-infinite.tencentCloudInfiniteTrigger';
 const TOKEN = 'delivery-record-token';
 // The test server's workflow (a new id for each server) and trigger node ids (test/helpers/webhook.ts).
 const MARKERS = /^n8n-trigger-deliveries\/trigger-workflow-\d+\/trigger\//;
-const markerOf = (jobId: string, state = 'Success') => [...emulator().objects.keys()].find((key) => MARKERS.test(key) && key.endsWith(`/${jobId}/${state}`));
+const markerOf = (jobId: string, state = 'Success') =>
+	[...emulator().objects.keys()].find(
+		(key) => MARKERS.test(key) && key.endsWith(`/${jobId}/${state}`),
+	);
 const { emulator, credential } = useEmulator({ jobDelayMs: 20 });
 
 const servers: TriggerServer[] = [];
-afterEach(async () => await Promise.all(servers.splice(0).map(async (server) => await server.close())));
+afterEach(
+	async () => await Promise.all(servers.splice(0).map(async (server) => await server.close())),
+);
 
-async function serve(parameters: Record<string, unknown> = {}, withCredential = true): Promise<TriggerServer> {
+async function serve(
+	parameters: Record<string, unknown> = {},
+	withCredential = true,
+): Promise<TriggerServer> {
 	const server = await startTriggerServer({
 		nodeType: TRIGGER,
 		parameters: { secretToken: TOKEN, ...parameters },
@@ -35,10 +43,22 @@ async function serve(parameters: Record<string, unknown> = {}, withCredential = 
 
 async function finishedJob(): Promise<string> {
 	emulator().objects.set('doc.png', textPng('delivered once'));
-	const body = new XMLBuilder({}).build({ Request: { Tag: 'ImageOCR', Input: { Object: 'doc.png' }, Operation: { ImageOCR: { Type: 'general' } }, CallBack: 'no' } }) as string;
-	const jobId = String(xml(await send(emulator(), 'ci', 'POST', 'jobs', { body })).JobsDetail[0].JobId);
+	const body = new XMLBuilder({}).build({
+		Request: {
+			Tag: 'ImageOCR',
+			Input: { Object: 'doc.png' },
+			Operation: { ImageOCR: { Type: 'general' } },
+			CallBack: 'no',
+		},
+	}) as string;
+	const jobId = String(
+		xml(await send(emulator(), 'ci', 'POST', 'jobs', { body })).JobsDetail[0].JobId,
+	);
 	for (let wait = 0; emulator().jobs.byId.get(jobId)?.state !== 'Success'; wait++) {
-		if (wait > 500) throw new Error(`job ${jobId} did not succeed: ${JSON.stringify(emulator().jobs.byId.get(jobId)?.detail)}`);
+		if (wait > 500)
+			throw new Error(
+				`job ${jobId} did not succeed: ${JSON.stringify(emulator().jobs.byId.get(jobId)?.detail)}`,
+			);
 		await new Promise((resolve) => setTimeout(resolve, 10));
 	}
 	return jobId;
@@ -48,14 +68,20 @@ async function callback(server: TriggerServer, jobId: string) {
 	const response = await fetch(`${server.url}?token=${TOKEN}`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ EventName: 'TaskFinish', JobsDetail: [{ JobId: jobId, State: 'Success', Tag: 'ImageOCR' }] }),
+		body: JSON.stringify({
+			EventName: 'TaskFinish',
+			JobsDetail: [{ JobId: jobId, State: 'Success', Tag: 'ImageOCR' }],
+		}),
 	});
 	return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 const ACCEPTED = { status: 200, body: { status: 'accepted', jobs: 1 } };
 const IGNORED = { status: 200, body: { status: 'ignored', reason: 'already received' } };
-const markerRequests = () => emulator().requests.filter((request) => request.service === 'cos' && MARKERS.test(request.path.slice(1))).map((request) => `${request.method} ${request.status}`);
+const markerRequests = () =>
+	emulator()
+		.requests.filter((request) => request.service === 'cos' && MARKERS.test(request.path.slice(1)))
+		.map((request) => `${request.method} ${request.status}`);
 /** Forgets everything the process and the workflow's static data know, as another process or a re-activation would. */
 async function forgetLocally(server: TriggerServer): Promise<void> {
 	await server.lifecycle('delete');
@@ -69,8 +95,18 @@ describe('Record Deliveries In: Bucket (the default)', () => {
 		const jobId = await finishedJob();
 		expect(await callback(server, jobId)).toEqual(ACCEPTED);
 		expect(markerRequests()).toEqual(['PUT 200']);
-		const marker = emulator().objects.get(markerOf(jobId) ?? '')?.toString('utf8') ?? '';
-		expect(xml(marker, 'Delivery')).toMatchObject({ JobId: jobId, State: 'Success', Tag: 'ImageOCR', WorkflowId: server.workflowId, Node: 'Trigger', Claim: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+		const marker =
+			emulator()
+				.objects.get(markerOf(jobId) ?? '')
+				?.toString('utf8') ?? '';
+		expect(xml(marker, 'Delivery')).toMatchObject({
+			JobId: jobId,
+			State: 'Success',
+			Tag: 'ImageOCR',
+			WorkflowId: server.workflowId,
+			Node: 'Trigger',
+			Claim: expect.stringMatching(/^[0-9a-f-]{36}$/),
+		});
 		// Known to this process: a replay costs no request.
 		expect(await callback(server, jobId)).toEqual(IGNORED);
 		expect(markerRequests()).toEqual(['PUT 200']);
@@ -90,7 +126,11 @@ describe('Record Deliveries In: Bucket (the default)', () => {
 	it('delivers a job once when the answer to its marker PUT is lost and the PUT is sent again (refused by its own first attempt)', async () => {
 		const server = await serve();
 		const jobId = await finishedJob();
-		emulator().setFaults({ resetCount: 1, resetMode: 'after', match: { service: 'cos', method: 'PUT' } });
+		emulator().setFaults({
+			resetCount: 1,
+			resetMode: 'after',
+			match: { service: 'cos', method: 'PUT' },
+		});
 		expect(await callback(server, jobId)).toEqual(ACCEPTED);
 		// The first PUT was handled and its connection dropped (-1), the retry refused, the marker read: this request's claim.
 		expect(markerRequests()).toEqual(['PUT -1', 'PUT 409', 'GET 200']);
@@ -104,7 +144,12 @@ describe('Record Deliveries In: Bucket (the default)', () => {
 	it('tries again after a 409 with no marker behind it (a concurrent write that did not land either)', async () => {
 		const server = await serve();
 		const jobId = await finishedJob();
-		emulator().setFaults({ errorCount: 1, errorStatus: 409, errorCode: 'PathConflict', match: { service: 'cos', method: 'PUT' } });
+		emulator().setFaults({
+			errorCount: 1,
+			errorStatus: 409,
+			errorCode: 'PathConflict',
+			match: { service: 'cos', method: 'PUT' },
+		});
 		expect(await callback(server, jobId)).toEqual(ACCEPTED);
 		expect(markerRequests()).toEqual(['PUT 409', 'GET 404', 'PUT 200']);
 		expect(server.executions).toHaveLength(1);
@@ -113,10 +158,20 @@ describe('Record Deliveries In: Bucket (the default)', () => {
 	it('starts nothing and answers 502 when the marker cannot be written; the sender’s next try delivers', async () => {
 		const server = await serve();
 		const jobId = await finishedJob();
-		emulator().setFaults({ errorCount: 3, errorStatus: 500, errorCode: 'InternalError', match: { service: 'cos', method: 'PUT' } });
+		emulator().setFaults({
+			errorCount: 3,
+			errorStatus: 500,
+			errorCode: 'InternalError',
+			match: { service: 'cos', method: 'PUT' },
+		});
 		const refused = await callback(server, jobId);
 		expect(refused.status).toBe(502);
-		expect(refused.body).toEqual({ status: 'rejected', reason: expect.stringMatching(/^The delivery could not be recorded in the bucket \(COS error InternalError: .*\); nothing was started$/) });
+		expect(refused.body).toEqual({
+			status: 'rejected',
+			reason: expect.stringMatching(
+				/^The delivery could not be recorded in the bucket \(COS error InternalError: .*\); nothing was started$/,
+			),
+		});
 		expect(server.executions).toHaveLength(0);
 		expect(markerOf(jobId)).toBeUndefined();
 		emulator().clearFaults();
@@ -128,22 +183,34 @@ describe('Record Deliveries In: Bucket (the default)', () => {
 		const server = await serve({ options: { markerPrefix: '/audit/n8n/' } });
 		const jobId = await finishedJob();
 		expect(await callback(server, jobId)).toEqual(ACCEPTED);
-		expect([...emulator().objects.keys()].filter((key) => key.includes(jobId))).toEqual([`audit/n8n/${server.workflowId}/trigger/${jobId}/Success`]);
+		expect([...emulator().objects.keys()].filter((key) => key.includes(jobId))).toEqual([
+			`audit/n8n/${server.workflowId}/trigger/${jobId}/Success`,
+		]);
 	});
 
 	it('refuses a job ID that could not be one of the service’s before it names an object (Confirm off)', async () => {
 		const server = await serve({ confirm: false });
-		expect(await callback(server, '../../other/key')).toEqual({ status: 400, body: { status: 'rejected', reason: 'Job ID "../../other/key" or state "Success" is not one the service gives' } });
+		expect(await callback(server, '../../other/key')).toEqual({
+			status: 400,
+			body: {
+				status: 'rejected',
+				reason: 'Job ID "../../other/key" or state "Success" is not one the service gives',
+			},
+		});
 		expect(server.executions).toHaveLength(0);
 		expect(markerRequests()).toEqual([]);
 	});
 
 	it('without a credential: refuses activation and every callback, naming the parameter and the way out', async () => {
 		const server = await serve({}, false);
-		const reason = '"Record Deliveries In" is Bucket, which needs the Tencent Cloud Infinite API credential: set the credential, or choose Workflow Static Data (one n8n process)';
+		const reason =
+			'"Record Deliveries In" is Bucket, which needs the Tencent Cloud Infinite API credential: set the credential, or choose Workflow Static Data (one n8n process)';
 		await expect(server.lifecycle('create')).rejects.toThrow(reason);
 		const jobId = await finishedJob();
-		expect(await callback(server, jobId)).toEqual({ status: 500, body: { status: 'rejected', reason } });
+		expect(await callback(server, jobId)).toEqual({
+			status: 500,
+			body: { status: 'rejected', reason },
+		});
 		expect(server.executions).toHaveLength(0);
 	});
 });

@@ -20,7 +20,10 @@ const { emulator, credential } = useEmulator({ jobDelayMs: 100 });
 let trigger: TriggerServer;
 const servers: TriggerServer[] = [];
 
-async function serve(parameters: Record<string, unknown> = {}, withCredential = true): Promise<TriggerServer> {
+async function serve(
+	parameters: Record<string, unknown> = {},
+	withCredential = true,
+): Promise<TriggerServer> {
 	const server = await startTriggerServer({
 		nodeType: TRIGGER,
 		parameters: { secretToken: SECRET, ...parameters },
@@ -37,21 +40,44 @@ afterEach(async () => {
 	await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-async function post(server: TriggerServer, body: string, contentType: string, token: string | null = SECRET) {
-	const response = await fetch(`${server.url}${token === null ? '' : `?token=${token}`}`, { method: 'POST', headers: { 'content-type': contentType }, body });
+async function post(
+	server: TriggerServer,
+	body: string,
+	contentType: string,
+	token: string | null = SECRET,
+) {
+	const response = await fetch(`${server.url}${token === null ? '' : `?token=${token}`}`, {
+		method: 'POST',
+		headers: { 'content-type': contentType },
+		body,
+	});
 	return { status: response.status, body: (await response.json()) as Record<string, string> };
 }
 
-async function finishedJob(content = 'callback text', extra: Record<string, unknown> = {}): Promise<Job> {
+async function finishedJob(
+	content = 'callback text',
+	extra: Record<string, unknown> = {},
+): Promise<Job> {
 	emulator().objects.set('cb.png', textPng(content));
-	const result = await runWorkflow(singleNodeWorkflow({ resource: 'job', operation: 'submitOcrJob', objectKey: 'cb.png', waitForCompletion: true, options: { pollInterval: 1 }, ...extra }), {
-		credentials: { tencentCloudInfiniteApi: credential() },
-	});
+	const result = await runWorkflow(
+		singleNodeWorkflow({
+			resource: 'job',
+			operation: 'submitOcrJob',
+			objectKey: 'cb.png',
+			waitForCompletion: true,
+			options: { pollInterval: 1 },
+			...extra,
+		}),
+		{
+			credentials: { tencentCloudInfiniteApi: credential() },
+		},
+	);
 	if (result.error) throw new Error(result.error.message);
 	return emulator().jobs.byId.get(String(result.json('CI')[0].jobId))!;
 }
 
-const asJson = (job: Job) => callbackBody({ ...job, callback: { format: 'JSON', type: 'Url' } }).body;
+const asJson = (job: Job) =>
+	callbackBody({ ...job, callback: { format: 'JSON', type: 'Url' } }).body;
 const asXml = (job: Job) => callbackBody({ ...job, callback: { format: 'XML', type: 'Url' } }).body;
 
 describe('webhook lifecycle', () => {
@@ -65,24 +91,38 @@ describe('webhook lifecycle', () => {
 });
 
 describe('a job submitted with the trigger’s URL as callback', () => {
-	it.each(['JSON', 'XML'])('starts exactly one execution with the finished job (%s)', async (format) => {
-		emulator().objects.set('round.png', textPng('Round trip'));
-		const submitted = await runWorkflow(
-			singleNodeWorkflow({ resource: 'job', operation: 'submitOcrJob', objectKey: 'round.png', callbackType: 'url', callbackUrl: `${trigger.url}?token=${SECRET}`, callbackFormat: format }),
-			{ credentials: { tencentCloudInfiniteApi: credential() } },
-		);
-		const jobId = String(submitted.json('CI')[0].jobId);
-		for (let i = 0; i < 100 && trigger.executions.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
-		await new Promise((resolve) => setTimeout(resolve, 200));
-		expect(trigger.executions).toHaveLength(1);
-		expect(trigger.executions[0]).toHaveLength(1);
-		const item = trigger.executions[0][0].json;
+	it.each(['JSON', 'XML'])(
+		'starts exactly one execution with the finished job (%s)',
+		async (format) => {
+			emulator().objects.set('round.png', textPng('Round trip'));
+			const submitted = await runWorkflow(
+				singleNodeWorkflow({
+					resource: 'job',
+					operation: 'submitOcrJob',
+					objectKey: 'round.png',
+					callbackType: 'url',
+					callbackUrl: `${trigger.url}?token=${SECRET}`,
+					callbackFormat: format,
+				}),
+				{ credentials: { tencentCloudInfiniteApi: credential() } },
+			);
+			const jobId = String(submitted.json('CI')[0].jobId);
+			for (let i = 0; i < 100 && trigger.executions.length === 0; i++)
+				await new Promise((resolve) => setTimeout(resolve, 20));
+			await new Promise((resolve) => setTimeout(resolve, 200));
+			expect(trigger.executions).toHaveLength(1);
+			expect(trigger.executions[0]).toHaveLength(1);
+			const item = trigger.executions[0][0].json;
 
-		const got = await runWorkflow(singleNodeWorkflow({ resource: 'job', operation: 'get', jobIds: jobId }), { credentials: { tencentCloudInfiniteApi: credential() } });
-		expect(item).toEqual(got.json('CI')[0]);
-		expect(item).toMatchObject({ jobId, state: 'Success', text: 'Round trip' });
-		expect(emulator().stats.callbacksSent).toBe(1);
-	});
+			const got = await runWorkflow(
+				singleNodeWorkflow({ resource: 'job', operation: 'get', jobIds: jobId }),
+				{ credentials: { tencentCloudInfiniteApi: credential() } },
+			);
+			expect(item).toEqual(got.json('CI')[0]);
+			expect(item).toMatchObject({ jobId, state: 'Success', text: 'Round trip' });
+			expect(emulator().stats.callbacksSent).toBe(1);
+		},
+	);
 });
 
 describe('accepted callbacks', () => {
@@ -91,7 +131,12 @@ describe('accepted callbacks', () => {
 		const reply = await post(trigger, asXml(job), 'application/xml');
 		expect(reply.status).toBe(200);
 		const item = trigger.executions[0][0].json;
-		expect(item).toMatchObject({ jobId: job.detail.JobId, state: 'Success', text: 'Upper Case', tag: 'ImageOCR' });
+		expect(item).toMatchObject({
+			jobId: job.detail.JobId,
+			state: 'Success',
+			text: 'Upper Case',
+			tag: 'ImageOCR',
+		});
 		expect(Object.keys(item)).not.toContain('jobsdetail');
 	});
 
@@ -99,8 +144,12 @@ describe('accepted callbacks', () => {
 		const first = await finishedJob('one');
 		const second = await finishedJob('two');
 		const third = await finishedJob('three');
-		const entry = (job: Job) => (JSON.parse(asJson(job)) as { JobsDetail: unknown[] }).JobsDetail[0];
-		const asArray = JSON.stringify({ EventName: 'TaskFinish', JobsDetail: [entry(first), entry(second)] });
+		const entry = (job: Job) =>
+			(JSON.parse(asJson(job)) as { JobsDetail: unknown[] }).JobsDetail[0];
+		const asArray = JSON.stringify({
+			EventName: 'TaskFinish',
+			JobsDetail: [entry(first), entry(second)],
+		});
 		const asObject = JSON.stringify({ EventName: 'TaskFinish', JobsDetail: entry(third) });
 		expect((await post(trigger, asArray, 'application/json')).status).toBe(200);
 		expect(trigger.executions[0].map((item) => item.json.text)).toEqual(['one', 'two']);
@@ -114,7 +163,10 @@ describe('accepted callbacks', () => {
 		await post(server, asJson(job), 'application/json');
 		const item = server.executions[0][0].json as any;
 		expect(item.EventName).toBe('TaskFinish');
-		expect(item.JobsDetail.Operation.Detection.TextDetections[0]).toMatchObject({ DetectedText: 'raw', Confidence: 99 });
+		expect(item.JobsDetail.Operation.Detection.TextDetections[0]).toMatchObject({
+			DetectedText: 'raw',
+			Confidence: 99,
+		});
 		expect(Array.isArray(item.JobsDetail.Operation.Detection.TextDetections[0].Polygon)).toBe(true);
 	});
 
@@ -138,11 +190,22 @@ describe('accepted callbacks', () => {
 
 describe('callbacks that are not about one of our jobs', () => {
 	it('answers a workflow’s WorkflowExecution notice 200 ignored, starting nothing', async () => {
-		const { body } = JSON.parse(readFileSync(path.join(__dirname, '../conformance/callbacks/workflow-json.json'), 'utf8')) as { body: unknown };
+		const { body } = JSON.parse(
+			readFileSync(path.join(__dirname, '../conformance/callbacks/workflow-json.json'), 'utf8'),
+		) as { body: unknown };
 		const reply = await post(trigger, JSON.stringify(body), 'application/json');
-		expect(reply).toEqual({ status: 200, body: { status: 'ignored', reason: 'not a job callback' } });
-		const xml = readFileSync(path.join(__dirname, '../conformance/callbacks/workflow-xml.xml'), 'utf8').replace(/^<!--[\s\S]*?-->\s*/, '');
-		expect(await post(trigger, xml, 'application/xml')).toEqual({ status: 200, body: { status: 'ignored', reason: 'not a job callback' } });
+		expect(reply).toEqual({
+			status: 200,
+			body: { status: 'ignored', reason: 'not a job callback' },
+		});
+		const xml = readFileSync(
+			path.join(__dirname, '../conformance/callbacks/workflow-xml.xml'),
+			'utf8',
+		).replace(/^<!--[\s\S]*?-->\s*/, '');
+		expect(await post(trigger, xml, 'application/xml')).toEqual({
+			status: 200,
+			body: { status: 'ignored', reason: 'not a job callback' },
+		});
 		expect(trigger.executions).toHaveLength(0);
 	});
 });
@@ -156,7 +219,9 @@ describe('confirming with the service', () => {
 		const reply = await post(trigger, claimed, 'application/json');
 		expect(reply).toEqual({ status: 200, body: { status: 'accepted', jobs: 1 } });
 		expect(trigger.executions[0][0].json).toMatchObject({ state: 'Success', text: 'behind' });
-		const reads = emulator().requests.filter((request) => request.path === `/jobs/${String(job.detail.JobId)}`);
+		const reads = emulator().requests.filter(
+			(request) => request.path === `/jobs/${String(job.detail.JobId)}`,
+		);
 		expect(reads.length).toBeGreaterThan(1);
 	});
 
@@ -171,7 +236,9 @@ describe('confirming with the service', () => {
 		servers.push(offline);
 		const down = await post(offline, asJson(job), 'application/json');
 		expect(down.status).toBe(502);
-		expect(down.body.reason).toMatch(/^The job could not be confirmed with the service: Could not reach Tencent Cloud Infinite/);
+		expect(down.body.reason).toMatch(
+			/^The job could not be confirmed with the service: Could not reach Tencent Cloud Infinite/,
+		);
 		const broken = await startTriggerServer({
 			nodeType: TRIGGER,
 			parameters: { secretToken: SECRET },
@@ -179,21 +246,84 @@ describe('confirming with the service', () => {
 		});
 		servers.push(broken);
 		const failed = await post(broken, asJson(job), 'application/json');
-		expect(failed).toEqual({ status: 500, body: { status: 'rejected', reason: 'The callback could not be processed; the n8n log has the details' } });
-		expect(unreachable.executions.length + offline.executions.length + broken.executions.length).toBe(0);
+		expect(failed).toEqual({
+			status: 500,
+			body: {
+				status: 'rejected',
+				reason: 'The callback could not be processed; the n8n log has the details',
+			},
+		});
+		expect(
+			unreachable.executions.length + offline.executions.length + broken.executions.length,
+		).toBe(0);
 	});
 });
 
 describe('refused callbacks start nothing', () => {
 	it.each([
-		['no token', async (job: Job) => post(trigger, asJson(job), 'application/json', null), 401, /Missing or wrong token/],
-		['a wrong token', async (job: Job) => post(trigger, asJson(job), 'application/json', 'guess'), 401, /Missing or wrong token/],
-		['malformed JSON sent as text', async () => post(trigger, '{"EventName": "TaskFinish", "JobsDetail": {', 'text/plain'), 400, /not valid JSON/],
-		['truncated XML sent as text', async (job: Job) => post(trigger, asXml(job).slice(0, 200), 'text/plain'), 400, /XML body is refused/],
-		['XML with entity declarations sent as text', async () => post(trigger, '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><Response><EventName>&b;</EventName></Response>', 'text/plain'), 400, /DOCTYPE/],
-		['no JobsDetail', async () => post(trigger, '{"EventName":"TaskFinish"}', 'application/json'), 400, /no JobsDetail/],
-		['an unknown job', async (job: Job) => post(trigger, asJson(job).replace(String(job.detail.JobId), 'a00000000000000000000000000000000'), 'application/json'), 404, /Unknown job/],
-		['a state the service contradicts', async (job: Job) => post(trigger, asJson(job).replace('"State":"Success"', '"State":"Failed"'), 'application/json'), 409, /is Success in the service, not Failed/],
+		[
+			'no token',
+			async (job: Job) => post(trigger, asJson(job), 'application/json', null),
+			401,
+			/Missing or wrong token/,
+		],
+		[
+			'a wrong token',
+			async (job: Job) => post(trigger, asJson(job), 'application/json', 'guess'),
+			401,
+			/Missing or wrong token/,
+		],
+		[
+			'malformed JSON sent as text',
+			async () => post(trigger, '{"EventName": "TaskFinish", "JobsDetail": {', 'text/plain'),
+			400,
+			/not valid JSON/,
+		],
+		[
+			'truncated XML sent as text',
+			async (job: Job) => post(trigger, asXml(job).slice(0, 200), 'text/plain'),
+			400,
+			/XML body is refused/,
+		],
+		[
+			'XML with entity declarations sent as text',
+			async () =>
+				post(
+					trigger,
+					'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><Response><EventName>&b;</EventName></Response>',
+					'text/plain',
+				),
+			400,
+			/DOCTYPE/,
+		],
+		[
+			'no JobsDetail',
+			async () => post(trigger, '{"EventName":"TaskFinish"}', 'application/json'),
+			400,
+			/no JobsDetail/,
+		],
+		[
+			'an unknown job',
+			async (job: Job) =>
+				post(
+					trigger,
+					asJson(job).replace(String(job.detail.JobId), 'a00000000000000000000000000000000'),
+					'application/json',
+				),
+			404,
+			/Unknown job/,
+		],
+		[
+			'a state the service contradicts',
+			async (job: Job) =>
+				post(
+					trigger,
+					asJson(job).replace('"State":"Success"', '"State":"Failed"'),
+					'application/json',
+				),
+			409,
+			/is Success in the service, not Failed/,
+		],
 	])('%s', async (_name, send, status, reason) => {
 		const job = await finishedJob();
 		const reply = await send(job);
@@ -205,18 +335,39 @@ describe('refused callbacks start nothing', () => {
 
 	it.each([
 		['malformed JSON', '{"EventName": "TaskFinish", "JobsDetail": {', 'application/json'],
-		['XML cut in a tag', '<Response><EventName>TaskFinish</EventName><JobsDetail><JobId>a1</Jo', 'application/xml'],
-		['XML with entity declarations', '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><Response><EventName>&b;</EventName></Response>', 'application/xml'],
+		[
+			'XML cut in a tag',
+			'<Response><EventName>TaskFinish</EventName><JobsDetail><JobId>a1</Jo',
+			'application/xml',
+		],
+		[
+			'XML with entity declarations',
+			'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><Response><EventName>&b;</EventName></Response>',
+			'application/xml',
+		],
 	])('%s is answered 422 by n8n before the trigger runs', async (_name, body, contentType) => {
-		const response = await fetch(`${trigger.url}?token=${SECRET}`, { method: 'POST', headers: { 'content-type': contentType }, body });
+		const response = await fetch(`${trigger.url}?token=${SECRET}`, {
+			method: 'POST',
+			headers: { 'content-type': contentType },
+			body,
+		});
 		expect(response.status).toBe(422);
-		expect(((await response.json()) as { message: string }).message).toBe('Failed to parse request body');
+		expect(((await response.json()) as { message: string }).message).toBe(
+			'Failed to parse request body',
+		);
 		expect(trigger.executions).toHaveLength(0);
 	});
 
 	it('refuses a body over the size limit with 413', async () => {
 		const server = await serve({ options: { maxBodyKb: 1 } });
-		const reply = await post(server, JSON.stringify({ EventName: 'TaskFinish', JobsDetail: { JobId: 'a1', Padding: 'x'.repeat(4096) } }), 'application/json');
+		const reply = await post(
+			server,
+			JSON.stringify({
+				EventName: 'TaskFinish',
+				JobsDetail: { JobId: 'a1', Padding: 'x'.repeat(4096) },
+			}),
+			'application/json',
+		);
 		expect(reply.status).toBe(413);
 		expect(server.executions).toHaveLength(0);
 	});
@@ -225,7 +376,10 @@ describe('refused callbacks start nothing', () => {
 		const job = await finishedJob();
 		expect((await post(trigger, asJson(job), 'application/json')).status).toBe(200);
 		const replay = await post(trigger, asJson(job), 'application/json');
-		expect(replay).toEqual({ status: 200, body: { status: 'ignored', reason: 'already received' } });
+		expect(replay).toEqual({
+			status: 200,
+			body: { status: 'ignored', reason: 'already received' },
+		});
 		expect(trigger.executions).toHaveLength(1);
 	});
 });

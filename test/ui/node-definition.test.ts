@@ -21,9 +21,13 @@ import { NODE_TYPE } from '../helpers/workflows';
 
 const dist = (file: string) => path.join(PACKAGE_ROOT, 'dist/nodes/TencentCloudInfinite', file);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { TencentCloudInfinite } = require(dist('TencentCloudInfinite.node.js')) as { TencentCloudInfinite: new () => { description: INodeTypeDescription } };
+const { TencentCloudInfinite } = require(dist('TencentCloudInfinite.node.js')) as {
+	TencentCloudInfinite: new () => { description: INodeTypeDescription };
+};
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { ItemParameters } = require(dist('helpers/parameters.js')) as { ItemParameters: { prototype: Record<string, (...args: never[]) => unknown> } };
+const { ItemParameters } = require(dist('helpers/parameters.js')) as {
+	ItemParameters: { prototype: Record<string, (...args: never[]) => unknown> };
+};
 
 const description = new TencentCloudInfinite().description;
 
@@ -35,7 +39,10 @@ const prototype = ItemParameters.prototype as unknown as {
 };
 for (const method of ['raw', 'locator'] as const) {
 	const original = prototype[method];
-	prototype[method] = function (this: { collection?: { property: INodeProperties } }, name: string) {
+	prototype[method] = function (
+		this: { collection?: { property: INodeProperties } },
+		name: string,
+	) {
 		reads.add(this.collection ? `${this.collection.property.name}.${name}` : name);
 		return original.call(this, name);
 	};
@@ -58,7 +65,16 @@ const VALID: INodeParameters = {
 function visibleFor(parameters: INodeParameters, tool: boolean): INodeParameters {
 	const node = { typeVersion: 1, parameters } as unknown as INode;
 	const described = tool ? { ...description, name: `${description.name}Tool` } : description;
-	return NodeHelpers.getNodeParameters(description.properties, parameters, true, false, node, described) ?? {};
+	return (
+		NodeHelpers.getNodeParameters(
+			description.properties,
+			parameters,
+			true,
+			false,
+			node,
+			described,
+		) ?? {}
+	);
 }
 
 /** Parameters that show or hide others (`/name` inside collections included). */
@@ -66,18 +82,28 @@ function driverNames(): string[] {
 	const names = new Set<string>();
 	const collect = (properties: INodeProperties[]) => {
 		for (const property of properties) {
-			for (const key of Object.keys({ ...property.displayOptions?.show, ...property.displayOptions?.hide })) names.add(key.replace(/^\//, ''));
+			for (const key of Object.keys({
+				...property.displayOptions?.show,
+				...property.displayOptions?.hide,
+			}))
+				names.add(key.replace(/^\//, ''));
 			if (property.type === 'collection') collect(property.options as INodeProperties[]);
 		}
 	};
 	collect(description.properties);
-	return [...names].filter((name) => !['resource', 'operation', '@tool', '@version'].includes(name));
+	return [...names].filter(
+		(name) => !['resource', 'operation', '@tool', '@version'].includes(name),
+	);
 }
 
 /** The values to try for a driver: those of its definition shown for these settings. */
 function valuesOf(name: string, parameters: INodeParameters): unknown[] {
 	const node = { typeVersion: 1, parameters } as unknown as INode;
-	const shown = description.properties.find((property) => property.name === name && NodeHelpers.displayParameter(parameters, property, node, description));
+	const shown = description.properties.find(
+		(property) =>
+			property.name === name &&
+			NodeHelpers.displayParameter(parameters, property, node, description),
+	);
 	if (!shown) return [];
 	if (shown.type === 'boolean') return [false, true];
 	return (shown.options ?? []).map((option) => (option as { value: unknown }).value);
@@ -95,7 +121,8 @@ function combinations(base: INodeParameters): INodeParameters[] {
 			results.set(JSON.stringify(visible), parameters);
 			return;
 		}
-		for (const value of valuesOf(next, parameters)) walk({ ...parameters, [next]: value as never }, new Set([...decided, next]));
+		for (const value of valuesOf(next, parameters))
+			walk({ ...parameters, [next]: value as never }, new Set([...decided, next]));
 	};
 	walk(base, new Set());
 	return [...results.values()];
@@ -105,14 +132,20 @@ function combinations(base: INodeParameters): INodeParameters[] {
 function shownCollections(parameters: INodeParameters, tool: boolean): INodeProperties[] {
 	const node = { typeVersion: 1, parameters } as unknown as INode;
 	const described = tool ? { ...description, name: `${description.name}Tool` } : description;
-	return description.properties.filter((property) => property.type === 'collection' && NodeHelpers.displayParameter(parameters, property, node, described));
+	return description.properties.filter(
+		(property) =>
+			property.type === 'collection' &&
+			NodeHelpers.displayParameter(parameters, property, node, described),
+	);
 }
 
 /** Every option of the shown collections, at its default, so that each counts as set by the user. */
 function allOptions(parameters: INodeParameters, tool: boolean): INodeParameters {
 	const withCollections = { ...parameters };
 	for (const property of shownCollections(parameters, tool)) {
-		withCollections[property.name] = Object.fromEntries((property.options as INodeProperties[]).map((option) => [option.name, option.default]));
+		withCollections[property.name] = Object.fromEntries(
+			(property.options as INodeProperties[]).map((option) => [option.name, option.default]),
+		);
 	}
 	return withCollections;
 }
@@ -120,7 +153,12 @@ function allOptions(parameters: INodeParameters, tool: boolean): INodeParameters
 const operations = description.properties
 	.filter((property) => property.name === 'operation')
 	.flatMap((property) =>
-		(property.displayOptions!.show!.resource as string[]).flatMap((resource) => (property.options ?? []).map((option) => ({ resource, operation: String((option as { value: string }).value) }))),
+		(property.displayOptions!.show!.resource as string[]).flatMap((resource) =>
+			(property.options ?? []).map((option) => ({
+				resource,
+				operation: String((option as { value: string }).value),
+			})),
+		),
 	);
 
 const cases = operations.flatMap(({ resource, operation }) =>
@@ -130,18 +168,34 @@ const cases = operations.flatMap(({ resource, operation }) =>
 				.filter(([name]) => !(name in VALID) && name !== 'resource' && name !== 'operation')
 				.map(([name, value]) => `${name}=${String(value)}`)
 				.join(' ');
-			return [`${resource} › ${operation}${tool ? ' (AI tool)' : ''} ${shown}`.trim(), { parameters, tool }] as const;
+			return [
+				`${resource} › ${operation}${tool ? ' (AI tool)' : ''} ${shown}`.trim(),
+				{ parameters, tool },
+			] as const;
 		}),
 	),
 );
 
 const toolType = `${NODE_TYPE}Tool`;
-const toolNode = Object.assign(Object.create(new TencentCloudInfinite()) as object, { description: { ...description, name: `${description.name}Tool` } });
+const toolNode = Object.assign(Object.create(new TencentCloudInfinite()) as object, {
+	description: { ...description, name: `${description.name}Tool` },
+});
 
 describe('every parameter an operation reads is shown for it, and every shown one is read', () => {
 	it('covers every operation, in both variants', () => {
 		expect(operations.map(({ resource, operation }) => `${resource}.${operation}`)).toEqual(
-			expect.arrayContaining(['ocr.recognizeText', 'job.submitOcrJob', 'job.submitCardJob', 'job.get', 'job.getAll', 'template.create', 'template.get', 'template.getAll', 'template.update', 'template.delete']),
+			expect.arrayContaining([
+				'ocr.recognizeText',
+				'job.submitOcrJob',
+				'job.submitCardJob',
+				'job.get',
+				'job.getAll',
+				'template.create',
+				'template.get',
+				'template.getAll',
+				'template.update',
+				'template.delete',
+			]),
 		);
 		expect(cases.length).toBeGreaterThan(operations.length * 2);
 	});
@@ -158,7 +212,14 @@ describe('every parameter an operation reads is shown for it, and every shown on
 				connections: { Start: { main: [[{ node: 'CI', type: 'main', index: 0 }]] } },
 			},
 			{
-				credentials: { tencentCloudInfiniteApi: { secretId: 'AKIDUI', secretKey: 'ui-secret', bucket: 'NOT_A_BUCKET', region: 'ap-guangzhou' } },
+				credentials: {
+					tencentCloudInfiniteApi: {
+						secretId: 'AKIDUI',
+						secretKey: 'ui-secret',
+						bucket: 'NOT_A_BUCKET',
+						region: 'ap-guangzhou',
+					},
+				},
 				inputItems: [{ json: {}, binary: { data: inlineBinary(png(), 'scan.png', 'image/png') } }],
 				extraNodeTypes: { [toolType]: toolNode as never },
 			},
@@ -168,21 +229,32 @@ describe('every parameter an operation reads is shown for it, and every shown on
 
 		const visible = visibleFor(complete, tool);
 		// toolDescription is n8n's: it hands it to the model, the node never reads it.
-		const shownTop = Object.keys(visible).filter((name) => !['resource', 'operation', 'toolDescription'].includes(name));
+		const shownTop = Object.keys(visible).filter(
+			(name) => !['resource', 'operation', 'toolDescription'].includes(name),
+		);
 		const topReads = [...reads].filter((name) => !name.includes('.'));
 		expect(topReads.filter((name) => !(name in visible))).toEqual([]);
 		expect(shownTop.filter((name) => !reads.has(name))).toEqual([]);
 		const collections = shownCollections(complete, tool);
-		expect(collections.every((property) => Object.keys(complete[property.name] as object).length === (property.options ?? []).length)).toBe(true);
+		expect(
+			collections.every(
+				(property) =>
+					Object.keys(complete[property.name] as object).length === (property.options ?? []).length,
+			),
+		).toBe(true);
 		for (const { name: collection } of collections) {
 			const value = visible[collection] as object;
-			expect(Object.keys(value).filter((option) => !reads.has(`${collection}.${option}`))).toEqual([]);
+			expect(Object.keys(value).filter((option) => !reads.has(`${collection}.${option}`))).toEqual(
+				[],
+			);
 		}
 		// An option n8n drops for these settings, read anyway, would give its default silently.
 		const optionReads = [...reads].filter((name) => name.includes('.'));
-		expect(optionReads.filter((name) => {
-			const [collection, option] = name.split('.');
-			return !(collection in visible) || !(option in (visible[collection] as object));
-		})).toEqual([]);
+		expect(
+			optionReads.filter((name) => {
+				const [collection, option] = name.split('.');
+				return !(collection in visible) || !(option in (visible[collection] as object));
+			}),
+		).toEqual([]);
 	});
 });

@@ -1,13 +1,28 @@
 import type { IDisplayOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { LANGUAGES, TYPES_WITH_CHARACTERS, TYPES_WITH_CHARACTER_POLYGONS, TYPES_WITH_LANGUAGE, TYPES_WITH_PDF } from '../helpers/recognition';
+import {
+	LANGUAGES,
+	TYPES_WITH_CHARACTERS,
+	TYPES_WITH_CHARACTER_POLYGONS,
+	TYPES_WITH_LANGUAGE,
+	TYPES_WITH_PDF,
+} from '../helpers/recognition';
 import { DEFAULT_UPLOAD_PREFIX } from '../helpers/binary';
 import { JOB_STATES } from '../helpers/jobs';
 import { DEFAULT_TIMEOUT_SECONDS } from '../transport/request';
 
 /** Shows a property only for some values of another one, keeping what else it shows on. */
-export function showWhen(property: INodeProperties, show: NonNullable<IDisplayOptions['show']>): INodeProperties {
-	return { ...property, displayOptions: { ...property.displayOptions, show: { ...property.displayOptions?.show, ...show } } };
+export function showWhen(
+	property: INodeProperties,
+	show: NonNullable<IDisplayOptions['show']>,
+): INodeProperties {
+	return {
+		...property,
+		displayOptions: {
+			...property.displayOptions,
+			show: { ...property.displayOptions?.show, ...show },
+		},
+	};
 }
 
 // ----- The AI-agent tool -----
@@ -19,7 +34,10 @@ export function showWhen(property: INodeProperties, show: NonNullable<IDisplayOp
  * names a new tool node, and so the tool, after it. n8n keeps a node's own `toolDescription` and
  * then adds no description setting of its own (n8n tool-generation/ai-tools.js `convertNodeToAiTool`).
  */
-export function toolDescriptionField(description: string, show: NonNullable<IDisplayOptions['show']> = {}): INodeProperties {
+export function toolDescriptionField(
+	description: string,
+	show: NonNullable<IDisplayOptions['show']> = {},
+): INodeProperties {
 	return {
 		displayName: 'Tool Description',
 		name: 'toolDescription',
@@ -27,7 +45,8 @@ export function toolDescriptionField(description: string, show: NonNullable<IDis
 		default: description,
 		required: true,
 		typeOptions: { rows: 3 },
-		description: 'What the AI agent’s model is told this tool does: what to pass and what it returns',
+		description:
+			'What the AI agent’s model is told this tool does: what to pass and what it returns',
 		displayOptions: { show: { ...show, '@tool': [true] } },
 	};
 }
@@ -37,7 +56,11 @@ export function toolDescriptionField(description: string, show: NonNullable<IDis
 export type SourceKind = 'binary' | 'object' | 'url';
 
 const SOURCE_OPTIONS: Record<SourceKind, INodePropertyOptions> = {
-	binary: { name: 'Binary File', value: 'binary', description: 'A file from a previous node, uploaded to the bucket first' },
+	binary: {
+		name: 'Binary File',
+		value: 'binary',
+		description: 'A file from a previous node, uploaded to the bucket first',
+	},
 	object: { name: 'COS Object', value: 'object', description: 'An object already in the bucket' },
 	url: { name: 'URL', value: 'url', description: 'An image the service downloads itself' },
 };
@@ -46,7 +69,10 @@ const SOURCE_OPTIONS: Record<SourceKind, INodePropertyOptions> = {
  * Source and the one field each source needs (Input Binary Field, Object Key, URL), shared by
  * every operation that reads a file; `sources` lists the ones the operation offers, default first.
  */
-export function sourceFields(sources: SourceKind[], text: { binaryHint: string; objectPlaceholder: string }): INodeProperties[] {
+export function sourceFields(
+	sources: SourceKind[],
+	text: { binaryHint: string; objectPlaceholder: string },
+): INodeProperties[] {
 	const fields: Record<SourceKind, INodeProperties> = {
 		binary: {
 			displayName: 'Input Binary Field',
@@ -150,9 +176,22 @@ export const pdfTypes = byType(TYPES_WITH_PDF);
 // ----- Outputs -----
 
 const outputOptions: INodePropertyOptions[] = [
-	{ name: 'Simplified', value: 'simplified', description: 'The text, each line with its confidence and position, and the request’s details' },
-	{ name: 'Text Only', value: 'text', description: 'The text with its page and confidence: small items, for AI agents and large batches' },
-	{ name: 'Raw', value: 'raw', description: 'The service’s whole answer with its own element names, normalized' },
+	{
+		name: 'Simplified',
+		value: 'simplified',
+		description: 'The text, each line with its confidence and position, and the request’s details',
+	},
+	{
+		name: 'Text Only',
+		value: 'text',
+		description:
+			'The text with its page and confidence: small items, for AI agents and large batches',
+	},
+	{
+		name: 'Raw',
+		value: 'raw',
+		description: 'The service’s whole answer with its own element names, normalized',
+	},
 ];
 
 /**
@@ -216,7 +255,8 @@ export const itemsAtOnceOption: INodeProperties = {
 	type: 'number',
 	default: 5,
 	typeOptions: { minValue: 1, maxValue: 50 },
-	description: 'How many items are processed at the same time; one value for the whole node (like the HTTP Request node’s batching)',
+	description:
+		'How many items are processed at the same time; one value for the whole node (like the HTTP Request node’s batching)',
 };
 
 export const requestTimeoutOption: INodeProperties = {
@@ -293,14 +333,23 @@ export const templateFields: INodeProperties[] = [
 		pdfTypes.show,
 	),
 	showWhen(
-		{ displayName: 'PDF Page', name: 'pdfPageNumber', type: 'number', default: 1, typeOptions: { minValue: 1 } },
+		{
+			displayName: 'PDF Page',
+			name: 'pdfPageNumber',
+			type: 'number',
+			default: 1,
+			typeOptions: { minValue: 1 },
+		},
 		{ ...pdfTypes.show, isPdf: [true] },
 	),
 ];
 
 // ----- Jobs -----
 
-export const jobStateOptions: INodePropertyOptions[] = JOB_STATES.map((state) => ({ name: state, value: state }));
+export const jobStateOptions: INodePropertyOptions[] = JOB_STATES.map((state) => ({
+	name: state,
+	value: state,
+}));
 
 export const jobIdsField: INodeProperties = {
 	displayName: 'Job IDs',
@@ -317,7 +366,8 @@ export const waitForCompletionField: INodeProperties = {
 	name: 'waitForCompletion',
 	type: 'boolean',
 	default: false,
-	description: 'Whether to wait until the job has finished and output its result, instead of the submitted job',
+	description:
+		'Whether to wait until the job has finished and output its result, instead of the submitted job',
 };
 
 /** One explicit choice of callback, each showing only its own fields. */
@@ -328,10 +378,26 @@ export const callbackFields: INodeProperties[] = [
 		type: 'options',
 		default: 'queue',
 		options: [
-			{ name: 'Queue Default', value: 'queue', description: 'Whatever callback the queue is set up with in the console (none by default)' },
-			{ name: 'URL', value: 'url', description: 'CI POSTs the finished job to a URL, such as a Tencent Cloud Infinite Trigger' },
-			{ name: 'TDMQ', value: 'tdmq', description: 'CI sends the finished job to a TDMQ queue or topic' },
-			{ name: 'None', value: 'none', description: 'No callback for this job, even if the queue has one' },
+			{
+				name: 'Queue Default',
+				value: 'queue',
+				description: 'Whatever callback the queue is set up with in the console (none by default)',
+			},
+			{
+				name: 'URL',
+				value: 'url',
+				description: 'CI POSTs the finished job to a URL, such as a Tencent Cloud Infinite Trigger',
+			},
+			{
+				name: 'TDMQ',
+				value: 'tdmq',
+				description: 'CI sends the finished job to a TDMQ queue or topic',
+			},
+			{
+				name: 'None',
+				value: 'none',
+				description: 'No callback for this job, even if the queue has one',
+			},
 		],
 		description: 'How CI reports the finished job',
 	},
@@ -342,7 +408,8 @@ export const callbackFields: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'https://n8n.example.com/webhook/…/callback?token=…',
-		description: 'For a Tencent Cloud Infinite Trigger: its Production URL followed by ?token= and its Secret Token',
+		description:
+			'For a Tencent Cloud Infinite Trigger: its Production URL followed by ?token= and its Secret Token',
 		displayOptions: { show: { callbackType: ['url'] } },
 	},
 	{
@@ -415,7 +482,8 @@ export const submitOptions: INodeProperties = {
 			type: 'number',
 			default: 2,
 			typeOptions: { minValue: 1 },
-			description: 'The shortest time between two checks of the job; checks then slow down to every 30 seconds',
+			description:
+				'The shortest time between two checks of the job; checks then slow down to every 30 seconds',
 			displayOptions: { show: { '/waitForCompletion': [true] } },
 		},
 		requestTimeoutOption,
@@ -434,7 +502,8 @@ export const submitOptions: INodeProperties = {
 			name: 'userData',
 			type: 'string',
 			default: '',
-			description: 'Text passed through to the result and the callback: printable ASCII, at most 1024 characters',
+			description:
+				'Text passed through to the result and the callback: printable ASCII, at most 1024 characters',
 		},
 	],
 };

@@ -45,7 +45,11 @@ function megabytes(bytes: number): string {
  * The item's binary file named by "Input Binary Field", checked against what the service
  * accepts (format and size) before anything is uploaded.
  */
-export async function inputFile(context: IExecuteFunctions, params: ItemParameters, rule: FileRule): Promise<InputFile> {
+export async function inputFile(
+	context: IExecuteFunctions,
+	params: ItemParameters,
+	rule: FileRule,
+): Promise<InputFile> {
 	const field = params.string('binaryPropertyName', { required: true });
 	const binaries = context.getInputData()[params.itemIndex]?.binary ?? {};
 	const binary = binaries[field];
@@ -64,22 +68,33 @@ export async function inputFile(context: IExecuteFunctions, params: ItemParamete
 	const mimeType = (binary.mimeType ?? '').toLowerCase();
 	const known = rule.mimeTypes.includes(mimeType) || rule.extensions.includes(extensionOf(binary));
 	if (!known) {
-		throw operationError(context.getNode(), `${named} is ${mimeType || 'of an unknown type'}; the service reads only ${rule.formats}`, {
-			itemIndex: params.itemIndex,
-			description: `Convert the file first, or pick another binary field (${rule.source})`,
-			input: { fileName },
-		});
+		throw operationError(
+			context.getNode(),
+			`${named} is ${mimeType || 'of an unknown type'}; the service reads only ${rule.formats}`,
+			{
+				itemIndex: params.itemIndex,
+				description: `Convert the file first, or pick another binary field (${rule.source})`,
+				input: { fileName },
+			},
+		);
 	}
 	const size = await sizeOf(context, binary);
 	if (size === 0) {
-		throw operationError(context.getNode(), `${named} is empty`, { itemIndex: params.itemIndex, input: { fileName } });
-	}
-	if (size > rule.maxBytes) {
-		throw operationError(context.getNode(), `${named} is ${megabytes(size)}; the service reads files of at most ${megabytes(rule.maxBytes)}`, {
+		throw operationError(context.getNode(), `${named} is empty`, {
 			itemIndex: params.itemIndex,
-			description: `Reduce the file (fewer pixels, stronger compression, fewer pages) before this node (${rule.source})`,
 			input: { fileName },
 		});
+	}
+	if (size > rule.maxBytes) {
+		throw operationError(
+			context.getNode(),
+			`${named} is ${megabytes(size)}; the service reads files of at most ${megabytes(rule.maxBytes)}`,
+			{
+				itemIndex: params.itemIndex,
+				description: `Reduce the file (fewer pixels, stronger compression, fewer pages) before this node (${rule.source})`,
+				input: { fileName },
+			},
+		);
 	}
 	const isPdf = mimeType === 'application/pdf' || extensionOf(binary) === 'pdf';
 	return { binary, fileName, size, isPdf };
@@ -96,7 +111,12 @@ export interface RequestScope {
 }
 
 /** Uploads the binary to `<prefix><uuid>/<file name>`, streaming it when n8n keeps it outside memory. */
-export async function uploadFile(context: IExecuteFunctions, scope: RequestScope, file: InputFile, keyPrefix: string): Promise<string> {
+export async function uploadFile(
+	context: IExecuteFunctions,
+	scope: RequestScope,
+	file: InputFile,
+	keyPrefix: string,
+): Promise<string> {
 	const { binary } = file;
 	const key = `${keyPrefix.replace(/^\/+/, '')}${randomUUID()}/${safeFileName(binary)}`;
 	const common = {
@@ -109,19 +129,38 @@ export async function uploadFile(context: IExecuteFunctions, scope: RequestScope
 	};
 	const id = binary.id;
 	if (id) {
-		await ciRequest.call(context, { ...common, body: async () => await context.helpers.getBinaryStream(id), contentLength: file.size });
+		await ciRequest.call(context, {
+			...common,
+			body: async () => await context.helpers.getBinaryStream(id),
+			contentLength: file.size,
+		});
 	} else {
 		await ciRequest.call(context, { ...common, body: Buffer.from(binary.data, BINARY_ENCODING) });
 	}
 	return key;
 }
 
-export async function deleteObject(context: IExecuteFunctions, scope: RequestScope, key: string): Promise<void> {
-	await ciRequest.call(context, { service: 'cos', method: 'DELETE', path: `/${key}`, input: { objectKey: key }, ...scope });
+export async function deleteObject(
+	context: IExecuteFunctions,
+	scope: RequestScope,
+	key: string,
+): Promise<void> {
+	await ciRequest.call(context, {
+		service: 'cos',
+		method: 'DELETE',
+		path: `/${key}`,
+		input: { objectKey: key },
+		...scope,
+	});
 }
 
 /** Runs `work`, then deletes the uploaded object; a failure of the work wins over one of the delete. */
-export async function deleteAfter<T>(context: IExecuteFunctions, scope: RequestScope, key: string | undefined, work: () => Promise<T>): Promise<T> {
+export async function deleteAfter<T>(
+	context: IExecuteFunctions,
+	scope: RequestScope,
+	key: string | undefined,
+	work: () => Promise<T>,
+): Promise<T> {
 	if (!key) return await work();
 	const outcome = await work().then(
 		(value) => ({ ok: true as const, value }),
@@ -155,9 +194,18 @@ async function readAtMost(body: unknown, limit: number): Promise<Buffer | undefi
  * Downloads a public URL in n8n, for an operation the service documents no `detect-url` for
  * (ID cards): the file is then recognized as a binary file is. The request carries no credential.
  */
-export async function downloadFile(context: IExecuteFunctions, scope: RequestScope, url: string, rule: FileRule): Promise<InputFile> {
+export async function downloadFile(
+	context: IExecuteFunctions,
+	scope: RequestScope,
+	url: string,
+	rule: FileRule,
+): Promise<InputFile> {
 	const fail = (problem: string, description?: string) =>
-		operationError(context.getNode(), `The file at ${url} ${problem}`, { itemIndex: scope.itemIndex, description, input: { url } });
+		operationError(context.getNode(), `The file at ${url} ${problem}`, {
+			itemIndex: scope.itemIndex,
+			description,
+			input: { url },
+		});
 	let response: { statusCode: number; headers: Record<string, string>; body: unknown };
 	try {
 		response = (await context.helpers.httpRequest({
@@ -169,21 +217,43 @@ export async function downloadFile(context: IExecuteFunctions, scope: RequestSco
 			timeout: scope.timeoutSeconds * 1000,
 		})) as typeof response;
 	} catch (error) {
-		throw fail('could not be downloaded', `${(error as Error).message}. Check that n8n can reach the URL`);
+		throw fail(
+			'could not be downloaded',
+			`${(error as Error).message}. Check that n8n can reach the URL`,
+		);
 	}
 	if (response.statusCode < 200 || response.statusCode >= 300) {
 		(response.body as { destroy?: () => void }).destroy?.();
 		throw fail(`could not be downloaded: HTTP ${response.statusCode}`);
 	}
 	const data = await readAtMost(response.body, rule.maxBytes);
-	if (!data) throw fail(`is larger than ${megabytes(rule.maxBytes)}, the most the service reads`, rule.source);
+	if (!data)
+		throw fail(
+			`is larger than ${megabytes(rule.maxBytes)}, the most the service reads`,
+			rule.source,
+		);
 	if (data.length === 0) throw fail('is empty');
 	const fileName = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '') || 'download';
-	const mimeType = String(response.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+	const mimeType = String(response.headers['content-type'] ?? '')
+		.split(';')[0]
+		.trim()
+		.toLowerCase();
 	const extension = /\.([A-Za-z0-9]+)$/.exec(fileName)?.[1]?.toLowerCase() ?? '';
 	if (!rule.mimeTypes.includes(mimeType) && !rule.extensions.includes(extension)) {
-		throw fail(`is ${mimeType || 'of an unknown type'}; the service reads only ${rule.formats}`, rule.source);
+		throw fail(
+			`is ${mimeType || 'of an unknown type'}; the service reads only ${rule.formats}`,
+			rule.source,
+		);
 	}
-	const binary: IBinaryData = { data: data.toString(BINARY_ENCODING), mimeType: mimeType || 'application/octet-stream', fileName };
-	return { binary, fileName, size: data.length, isPdf: mimeType === 'application/pdf' || extension === 'pdf' };
+	const binary: IBinaryData = {
+		data: data.toString(BINARY_ENCODING),
+		mimeType: mimeType || 'application/octet-stream',
+		fileName,
+	};
+	return {
+		binary,
+		fileName,
+		size: data.length,
+		isPdf: mimeType === 'application/pdf' || extension === 'pdf',
+	};
 }

@@ -10,7 +10,11 @@ export interface Rejection {
 	reason: string;
 }
 
-export const reject = (status: number, reason: string): Rejection => ({ rejected: true, status, reason });
+export const reject = (status: number, reason: string): Rejection => ({
+	rejected: true,
+	status,
+	reason,
+});
 
 export function isRejection(value: unknown): value is Rejection {
 	return typeof value === 'object' && value !== null && (value as Rejection).rejected === true;
@@ -35,10 +39,18 @@ export function isOtherCallback(value: unknown): value is OtherCallback {
 function jobsOf(content: IDataObject): JobCallback | OtherCallback | Rejection {
 	const eventName = typeof content.EventName === 'string' ? content.EventName : '';
 	// cos-go-sdk-v5 ci_media.go WorkflowExecutionNotifyBody: a workflow's notice has no JobsDetail.
-	if (content.JobsDetail === undefined && content.WorkflowExecution !== undefined) return { other: true, eventName };
+	if (content.JobsDetail === undefined && content.WorkflowExecution !== undefined)
+		return { other: true, eventName };
 	const jobs = content.JobsDetail;
-	if (!Array.isArray(jobs) || jobs.length === 0) return reject(400, 'The callback has no JobsDetail');
-	const valid = jobs.every((job) => job && typeof job === 'object' && typeof (job as IDataObject).JobId === 'string' && (job as IDataObject).JobId);
+	if (!Array.isArray(jobs) || jobs.length === 0)
+		return reject(400, 'The callback has no JobsDetail');
+	const valid = jobs.every(
+		(job) =>
+			job &&
+			typeof job === 'object' &&
+			typeof (job as IDataObject).JobId === 'string' &&
+			(job as IDataObject).JobId,
+	);
 	if (!valid) return reject(400, 'A JobsDetail entry has no JobId');
 	return { eventName, jobs: jobs as IDataObject[] };
 }
@@ -65,20 +77,30 @@ function readJson(text: string): IDataObject | Rejection {
 	} catch {
 		return reject(400, 'The body is not valid JSON');
 	}
-	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return reject(400, 'The JSON body is not an object');
-	if (nestsDeeperThan(parsed, MAX_DEPTH)) return reject(400, `The JSON body nests deeper than ${MAX_DEPTH} levels`);
+	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+		return reject(400, 'The JSON body is not an object');
+	if (nestsDeeperThan(parsed, MAX_DEPTH))
+		return reject(400, `The JSON body nests deeper than ${MAX_DEPTH} levels`);
 	const body = parsed as IDataObject;
 	// Some senders wrap the callback in a Response object, as the XML form does.
-	const content = body.Response && typeof body.Response === 'object' && !body.JobsDetail ? (body.Response as IDataObject) : body;
+	const content =
+		body.Response && typeof body.Response === 'object' && !body.JobsDetail
+			? (body.Response as IDataObject)
+			: body;
 	return normalizeJson(content) as IDataObject;
 }
 
 function readXmlBody(text: string): IDataObject | Rejection {
 	try {
 		const { root, body } = parseXml(text);
-		return root === 'Response' ? body : reject(400, `The XML root must be <Response>, not <${root}>`);
+		return root === 'Response'
+			? body
+			: reject(400, `The XML root must be <Response>, not <${root}>`);
 	} catch (error) {
-		return reject(400, `The XML body is refused: ${error instanceof XmlFormatError ? error.message : 'it cannot be read'}`);
+		return reject(
+			400,
+			`The XML body is refused: ${error instanceof XmlFormatError ? error.message : 'it cannot be read'}`,
+		);
 	}
 }
 
@@ -86,7 +108,11 @@ function readXmlBody(text: string): IDataObject | Rejection {
  * Reads a job callback from the raw body, JSON or XML (told by the content type, else by the
  * first character), into normalized jobs, or says why it is refused.
  */
-export function readCallback(raw: Buffer, contentType: string, maxBytes: number): JobCallback | OtherCallback | Rejection {
+export function readCallback(
+	raw: Buffer,
+	contentType: string,
+	maxBytes: number,
+): JobCallback | OtherCallback | Rejection {
 	if (raw.length > maxBytes) return reject(413, `The body is larger than ${maxBytes} bytes`);
 	const text = raw.toString('utf8').replace(/^\uFEFF/, '');
 	if (!text.trim()) return reject(400, 'The body is empty');

@@ -59,12 +59,17 @@ export interface CardField {
 }
 
 function list(value: unknown): IDataObject[] {
-	if (Array.isArray(value)) return value.filter((entry): entry is IDataObject => typeof entry === 'object' && entry !== null);
+	if (Array.isArray(value))
+		return value.filter(
+			(entry): entry is IDataObject => typeof entry === 'object' && entry !== null,
+		);
 	return value && typeof value === 'object' ? [value as IDataObject] : [];
 }
 
 function parsePoint(value: unknown): Point {
-	const [x, y] = String(value).split(',').map((part) => Number(part.trim()));
+	const [x, y] = String(value)
+		.split(',')
+		.map((part) => Number(part.trim()));
 	return { x: Number.isFinite(x) ? x : 0, y: Number.isFinite(y) ? y : 0 };
 }
 

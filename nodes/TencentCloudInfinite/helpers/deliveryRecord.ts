@@ -53,7 +53,8 @@ export const deliveryRecordProperty: INodeProperties = {
 		{
 			name: 'Workflow Static Data (This Process Only)',
 			value: 'staticData',
-			description: 'No request per callback; with several webhook processors (queue mode) a replayed callback can start the workflow again',
+			description:
+				'No request per callback; with several webhook processors (queue mode) a replayed callback can start the workflow again',
 		},
 	],
 	description: 'Where the trigger records the jobs it has delivered, to start each job once',
@@ -91,7 +92,9 @@ function deliveredFor(context: TriggerContext): Map<string, string> {
 }
 
 function modeOf(context: Pick<IWebhookFunctions, 'getNodeParameter'>): DeliveryRecord {
-	return context.getNodeParameter('deliveryRecord', 'bucket') === 'staticData' ? 'staticData' : 'bucket';
+	return context.getNodeParameter('deliveryRecord', 'bucket') === 'staticData'
+		? 'staticData'
+		: 'bucket';
 }
 
 function hasCredential(context: Pick<IWebhookFunctions, 'getNode'>): boolean {
@@ -103,7 +106,8 @@ const NEEDS_CREDENTIAL =
 
 /** Refuses to activate a trigger whose delivery record cannot work, rather than refusing every callback later. */
 export function checkDeliveryRecord(context: IHookFunctions): void {
-	if (modeOf(context) === 'bucket' && !hasCredential(context)) throw new NodeOperationError(context.getNode(), NEEDS_CREDENTIAL);
+	if (modeOf(context) === 'bucket' && !hasCredential(context))
+		throw new NodeOperationError(context.getNode(), NEEDS_CREDENTIAL);
 }
 
 /** Forgets this process's record of the trigger (on activation and deactivation); markers in the bucket stay. */
@@ -133,15 +137,22 @@ function isMissing(error: unknown): boolean {
 
 /** The claim token a marker holds, or undefined when there is no marker. */
 async function readClaim(context: IWebhookFunctions, key: string): Promise<string | undefined> {
-	const read = await ciRequest.call(context, { service: 'cos', method: 'GET', path: `/${key}` }).catch((error: unknown) => {
-		if (isMissing(error)) return undefined;
-		throw asNodeError(context, error);
-	});
+	const read = await ciRequest
+		.call(context, { service: 'cos', method: 'GET', path: `/${key}` })
+		.catch((error: unknown) => {
+			if (isMissing(error)) return undefined;
+			throw asNodeError(context, error);
+		});
 	return read && String(read.body.Claim ?? '');
 }
 
-function asNodeError(context: IWebhookFunctions, error: unknown): NodeApiError | NodeOperationError {
-	return error instanceof NodeApiError || error instanceof NodeOperationError ? error : new NodeOperationError(context.getNode(), error as Error);
+function asNodeError(
+	context: IWebhookFunctions,
+	error: unknown,
+): NodeApiError | NodeOperationError {
+	return error instanceof NodeApiError || error instanceof NodeOperationError
+		? error
+		: new NodeOperationError(context.getNode(), error as Error);
 }
 
 /**
@@ -165,7 +176,13 @@ async function claim(context: IWebhookFunctions, key: string, job: IDataObject):
 	};
 	for (let attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt++) {
 		const created = await ciRequest
-			.call(context, { service: 'cos', method: 'PUT', path: `/${key}`, xml: marker, headers: { 'x-cos-forbid-overwrite': 'true' } })
+			.call(context, {
+				service: 'cos',
+				method: 'PUT',
+				path: `/${key}`,
+				xml: marker,
+				headers: { 'x-cos-forbid-overwrite': 'true' },
+			})
 			.then(() => true)
 			.catch((error: unknown) => {
 				if (isConflict(error)) return false;
@@ -176,11 +193,16 @@ async function claim(context: IWebhookFunctions, key: string, job: IDataObject):
 		if (holder !== undefined) return holder === token;
 		// A 409 but no marker: a concurrent write of the same key that did not land either. Try again.
 	}
-	throw new NodeOperationError(context.getNode(), `the marker ${key} was refused ${CLAIM_ATTEMPTS} times but never found`);
+	throw new NodeOperationError(
+		context.getNode(),
+		`the marker ${key} was refused ${CLAIM_ATTEMPTS} times but never found`,
+	);
 }
 
 async function unclaim(context: IWebhookFunctions, key: string): Promise<void> {
-	await ciRequest.call(context, { service: 'cos', method: 'DELETE', path: `/${key}` }).catch(() => undefined);
+	await ciRequest
+		.call(context, { service: 'cos', method: 'DELETE', path: `/${key}` })
+		.catch(() => undefined);
 }
 
 function remember(context: IWebhookFunctions, jobs: IDataObject[]): void {
@@ -194,7 +216,11 @@ function remember(context: IWebhookFunctions, jobs: IDataObject[]): void {
 	}
 	const ids = Object.keys(seen);
 	for (const id of ids.slice(0, Math.max(0, ids.length - SEEN_LIMIT))) delete seen[id];
-	for (const id of [...delivered.keys()].slice(0, Math.max(0, delivered.size - SEEN_IN_PROCESS_LIMIT))) delivered.delete(id);
+	for (const id of [...delivered.keys()].slice(
+		0,
+		Math.max(0, delivered.size - SEEN_IN_PROCESS_LIMIT),
+	))
+		delivered.delete(id);
 }
 
 /**
@@ -202,34 +228,65 @@ function remember(context: IWebhookFunctions, jobs: IDataObject[]): void {
  * recorded as delivered. In Bucket mode a marker that cannot be created refuses the whole callback
  * (502, so that the sender tries again) after removing the markers this callback did create.
  */
-export async function undeliveredJobs(context: IWebhookFunctions, jobs: IDataObject[]): Promise<IDataObject[] | Rejection> {
+export async function undeliveredJobs(
+	context: IWebhookFunctions,
+	jobs: IDataObject[],
+): Promise<IDataObject[] | Rejection> {
 	const state = context.getWorkflowStaticData('node') as DeliveryState;
 	const seen = state.seen ?? {};
 	const delivered = deliveredFor(context);
-	const candidates = jobs.filter((job) => seen[String(job.JobId)] !== job.State && delivered.get(String(job.JobId)) !== job.State);
+	const candidates = jobs.filter(
+		(job) =>
+			seen[String(job.JobId)] !== job.State && delivered.get(String(job.JobId)) !== job.State,
+	);
 	if (candidates.length === 0 || modeOf(context) === 'staticData') {
 		remember(context, candidates);
 		return candidates;
 	}
 
 	if (!hasCredential(context)) {
-		context.logger.error(`Tencent Cloud Infinite Trigger "${context.getNode().name}": ${NEEDS_CREDENTIAL}`);
+		context.logger.error(
+			`Tencent Cloud Infinite Trigger "${context.getNode().name}": ${NEEDS_CREDENTIAL}`,
+		);
 		return reject(500, NEEDS_CREDENTIAL);
 	}
-	const invalid = candidates.find((job) => !JOB_ID.test(String(job.JobId)) || !JOB_STATES.includes(String(job.State)));
-	if (invalid) return reject(400, `Job ID "${String(invalid.JobId)}" or state "${String(invalid.State)}" is not one the service gives`);
+	const invalid = candidates.find(
+		(job) => !JOB_ID.test(String(job.JobId)) || !JOB_STATES.includes(String(job.State)),
+	);
+	if (invalid)
+		return reject(
+			400,
+			`Job ID "${String(invalid.JobId)}" or state "${String(invalid.State)}" is not one the service gives`,
+		);
 
 	const prefix = markerPrefix(context);
 	const keys = candidates.map((job) => markerKey(context, prefix, job));
-	const outcomes = await Promise.allSettled(candidates.map(async (job, index) => await claim(context, keys[index], job)));
-	const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+	const outcomes = await Promise.allSettled(
+		candidates.map(async (job, index) => await claim(context, keys[index], job)),
+	);
+	const failed = outcomes.find(
+		(outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected',
+	);
 	if (failed) {
-		await Promise.all(outcomes.map(async (outcome, index) => (outcome.status === 'fulfilled' && outcome.value ? await unclaim(context, keys[index]) : undefined)));
+		await Promise.all(
+			outcomes.map(async (outcome, index) =>
+				outcome.status === 'fulfilled' && outcome.value
+					? await unclaim(context, keys[index])
+					: undefined,
+			),
+		);
 		const reason = failed.reason instanceof Error ? failed.reason.message : String(failed.reason);
-		context.logger.error(`Tencent Cloud Infinite Trigger "${context.getNode().name}": a delivery marker could not be created: ${reason}`);
-		return reject(502, `The delivery could not be recorded in the bucket (${reason}); nothing was started`);
+		context.logger.error(
+			`Tencent Cloud Infinite Trigger "${context.getNode().name}": a delivery marker could not be created: ${reason}`,
+		);
+		return reject(
+			502,
+			`The delivery could not be recorded in the bucket (${reason}); nothing was started`,
+		);
 	}
 	// Jobs another process claimed are delivered there: remembered here too, so a replay costs no request.
 	remember(context, candidates);
-	return candidates.filter((_job, index) => (outcomes[index] as PromiseFulfilledResult<boolean>).value);
+	return candidates.filter(
+		(_job, index) => (outcomes[index] as PromiseFulfilledResult<boolean>).value,
+	);
 }

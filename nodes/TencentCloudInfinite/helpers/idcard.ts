@@ -11,7 +11,13 @@ import { fieldKey } from './cards';
 /** The Config keys that ask for a cropped image, and where each comes back. */
 export const ID_CARD_CROPS = [
 	{ name: 'ID Card', value: 'CropIdCard', element: 'IdCard', binary: 'idCard', suffix: 'id-card' },
-	{ name: 'Portrait', value: 'CropPortrait', element: 'Portrait', binary: 'portrait', suffix: 'portrait' },
+	{
+		name: 'Portrait',
+		value: 'CropPortrait',
+		element: 'Portrait',
+		binary: 'portrait',
+		suffix: 'portrait',
+	},
 ] as const;
 
 /** The Config keys that ask for a warning (or for multi-card detection). */
@@ -38,7 +44,11 @@ const WARNING_NAMES: Record<string, { name: string; description: string; engineO
 	'9105': { name: 'covered', description: '身份证框内遮挡告警' },
 	'9106': { name: 'photoshop', description: '身份证 PS 告警' },
 	'9107': { name: 'glare', description: '身份证反光告警', engineOnly: true },
-	'9108': { name: 'blackAndWhiteCopy', description: '身份证复印件告警(仅黑白复印件)', engineOnly: true },
+	'9108': {
+		name: 'blackAndWhiteCopy',
+		description: '身份证复印件告警(仅黑白复印件)',
+		engineOnly: true,
+	},
 	'9110': { name: 'electronicCard', description: '电子身份证告警', engineOnly: true },
 };
 
@@ -52,26 +62,49 @@ export interface IdCardWarning {
 
 /** The Config query value: the chosen keys as JSON booleans, or nothing when none is chosen. */
 export function idCardConfig(keys: string[]): string | undefined {
-	return keys.length ? JSON.stringify(Object.fromEntries(keys.map((key) => [key, true]))) : undefined;
+	return keys.length
+		? JSON.stringify(Object.fromEntries(keys.map((key) => [key, true])))
+		: undefined;
 }
 
 /** The eight fields, always all present: an element the answer leaves out is an empty string. */
-export const ID_CARD_FIELDS = ['name', 'sex', 'ethnicity', 'birth', 'address', 'idNumber', 'authority', 'validDate'];
+export const ID_CARD_FIELDS = [
+	'name',
+	'sex',
+	'ethnicity',
+	'birth',
+	'address',
+	'idNumber',
+	'authority',
+	'validDate',
+];
 
 const first = (value: unknown): IDataObject => {
 	const entry = Array.isArray(value) ? value[0] : value;
 	return entry && typeof entry === 'object' ? (entry as IDataObject) : {};
 };
 
-const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined || value === '' ? [] : [value]);
+const list = (value: unknown): unknown[] =>
+	Array.isArray(value) ? value : value === undefined || value === '' ? [] : [value];
 
 function warning(value: unknown): IdCardWarning {
 	const code = typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
 	const known = /^-?\d+$/.test(code) ? WARNING_NAMES[code.replace(/^-/, '')] : undefined;
-	return { code, name: known?.name ?? null, description: known ? `${known.description}${known.engineOnly ? ' (OCR engine code, not in the CI list)' : ''}` : null };
+	return {
+		code,
+		name: known?.name ?? null,
+		description: known
+			? `${known.description}${known.engineOnly ? ' (OCR engine code, not in the CI list)' : ''}`
+			: null,
+	};
 }
 
-const decimal = (value: unknown): number | null => (typeof value === 'number' ? value : typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : null);
+const decimal = (value: unknown): number | null =>
+	typeof value === 'number'
+		? value
+		: typeof value === 'string' && /^\d+(\.\d+)?$/.test(value)
+			? Number(value)
+			: null;
 
 export interface RecognizedIdCard {
 	json: IDataObject;
@@ -92,7 +125,8 @@ export function simplifyIdCard(response: IDataObject): RecognizedIdCard {
 	for (const [element, value] of Object.entries(idInfo)) {
 		if (element === 'WarnInfos') continue;
 		const key = fieldKey('IDCard', element);
-		if (ID_CARD_FIELDS.includes(key)) fields[key] = typeof value === 'string' ? value : String(value ?? '');
+		if (ID_CARD_FIELDS.includes(key))
+			fields[key] = typeof value === 'string' ? value : String(value ?? '');
 		else extra[element] = value;
 	}
 	const warnings = [...list(advanced.WarnInfos), ...list(idInfo.WarnInfos)].map(warning);
@@ -101,13 +135,17 @@ export function simplifyIdCard(response: IDataObject): RecognizedIdCard {
 			fields,
 			...(Object.keys(extra).length ? { otherFields: extra } : {}),
 			warnings: warnings as unknown as IDataObject[],
-			warningNames: warnings.map((entry) => entry.name).filter((name): name is string => name !== null),
+			warningNames: warnings
+				.map((entry) => entry.name)
+				.filter((name): name is string => name !== null),
 			quality: decimal(advanced.Quality),
 			borderCodeValue: decimal(advanced.BorderCodeValue),
 		},
 		crops: ID_CARD_CROPS.flatMap((crop) => {
 			const base64 = advanced[crop.element];
-			return typeof base64 === 'string' && base64 ? [{ binary: crop.binary, suffix: crop.suffix, base64 }] : [];
+			return typeof base64 === 'string' && base64
+				? [{ binary: crop.binary, suffix: crop.suffix, base64 }]
+				: [];
 		}),
 	};
 }
@@ -116,6 +154,16 @@ export function simplifyIdCard(response: IDataObject): RecognizedIdCard {
 export function withoutCrops(response: IDataObject): IDataObject {
 	const advanced = response.AdvancedInfo;
 	if (!advanced || typeof advanced !== 'object') return response;
-	const strip = (entry: IDataObject) => Object.fromEntries(Object.entries(entry).filter(([name]) => !ID_CARD_CROPS.some((crop) => crop.element === name)));
-	return { ...response, AdvancedInfo: Array.isArray(advanced) ? (advanced as IDataObject[]).map(strip) : strip(advanced as IDataObject) };
+	const strip = (entry: IDataObject) =>
+		Object.fromEntries(
+			Object.entries(entry).filter(
+				([name]) => !ID_CARD_CROPS.some((crop) => crop.element === name),
+			),
+		);
+	return {
+		...response,
+		AdvancedInfo: Array.isArray(advanced)
+			? (advanced as IDataObject[]).map(strip)
+			: strip(advanced as IDataObject),
+	};
 }

@@ -10,7 +10,11 @@ import { factsOf } from '../transport/errors';
 import type { NodeParameters } from './parameters';
 
 /** Runs `task(index)` for `count` indexes with at most `limit` running at once; results keep index order. */
-export async function mapConcurrently<T>(count: number, limit: number, task: (index: number) => Promise<T>): Promise<T[]> {
+export async function mapConcurrently<T>(
+	count: number,
+	limit: number,
+	task: (index: number) => Promise<T>,
+): Promise<T[]> {
 	const results = new Array<T>(count);
 	let next = 0;
 	const worker = async () => {
@@ -27,7 +31,9 @@ type ItemError = NodeApiError | NodeOperationError;
 
 function asItemError(context: IExecuteFunctions, error: unknown, itemIndex: number): ItemError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(context.getNode(), error instanceof Error ? error : String(error), { itemIndex });
+	return new NodeOperationError(context.getNode(), error instanceof Error ? error : String(error), {
+		itemIndex,
+	});
 }
 
 /**
@@ -68,11 +74,18 @@ export async function processItemsAtOnce(
 	const items = context.getInputData();
 	let limit: number;
 	try {
-		limit = params.nodeLevel(items.length, (item) => item.collectionOf('options').integer('itemsAtOnce'), 'Items at Once');
+		limit = params.nodeLevel(
+			items.length,
+			(item) => item.collectionOf('options').integer('itemsAtOnce'),
+			'Items at Once',
+		);
 	} catch (caught) {
 		const error = asItemError(context, caught, 0);
 		if (!context.continueOnFail()) throw error;
-		return items.map((_, itemIndex) => ({ json: errorJson(error), pairedItem: { item: itemIndex } }));
+		return items.map((_, itemIndex) => ({
+			json: errorJson(error),
+			pairedItem: { item: itemIndex },
+		}));
 	}
 	return await processItems(context, limit, async (itemIndex) => await run(itemIndex, limit));
 }
@@ -85,18 +98,22 @@ export async function processItems(
 	const items = context.getInputData();
 	const continueOnFail = context.continueOnFail();
 	let stopped = false;
-	const outcomes = await mapConcurrently(items.length, limit, async (itemIndex): Promise<INodeExecutionData[] | ItemError> => {
-		if (stopped) return [];
-		try {
-			const output = await run(itemIndex);
-			return output.map((item) => ({ ...item, pairedItem: { item: itemIndex } }));
-		} catch (caught) {
-			const error = asItemError(context, caught, itemIndex);
-			if (continueOnFail) return [{ json: errorJson(error), pairedItem: { item: itemIndex } }];
-			stopped = true;
-			return error;
-		}
-	});
+	const outcomes = await mapConcurrently(
+		items.length,
+		limit,
+		async (itemIndex): Promise<INodeExecutionData[] | ItemError> => {
+			if (stopped) return [];
+			try {
+				const output = await run(itemIndex);
+				return output.map((item) => ({ ...item, pairedItem: { item: itemIndex } }));
+			} catch (caught) {
+				const error = asItemError(context, caught, itemIndex);
+				if (continueOnFail) return [{ json: errorJson(error), pairedItem: { item: itemIndex } }];
+				stopped = true;
+				return error;
+			}
+		},
+	);
 	const failure = outcomes.find((outcome): outcome is ItemError => !Array.isArray(outcome));
 	if (failure) throw failure;
 	return (outcomes as INodeExecutionData[][]).flat();

@@ -38,7 +38,8 @@ export function callbackXml(params: ItemParameters): IDataObject {
 export function readUserData(options: ItemParameters): string | undefined {
 	const value = options.string('userData', { trim: false });
 	if (!value) return undefined;
-	if (value.length > 1024) options.fail('userData', `is ${value.length} characters long; at most 1024 are allowed`);
+	if (value.length > 1024)
+		options.fail('userData', `is ${value.length} characters long; at most 1024 are allowed`);
 	const bad = [...value].find((char) => char < ' ' || char > '~');
 	if (bad !== undefined) {
 		options.fail(
@@ -94,12 +95,17 @@ export function simplifyJob(job: IDataObject): IDataObject {
 		templateName: text(operation.TemplateName),
 		objectKey: text(input.Object),
 	};
-	if (job.Tag === 'ImageLicenseRec' || operation.ImageLicenseRec || operation.ImageLicenseRecResult) {
+	if (
+		job.Tag === 'ImageLicenseRec' ||
+		operation.ImageLicenseRec ||
+		operation.ImageLicenseRecResult
+	) {
 		const cardType = cardTypeOf(operation);
 		const result = operation.ImageLicenseRecResult as IDataObject | undefined;
 		return { ...base, cardType, ...(result ? cardResult(cardType, result) : {}) };
 	}
-	if (operation.Detection) return { ...base, ...simplifyDetection(operation.Detection as IDataObject) };
+	if (operation.Detection)
+		return { ...base, ...simplifyDetection(operation.Detection as IDataObject) };
 	return base;
 }
 
@@ -107,9 +113,13 @@ export function simplifyJob(job: IDataObject): IDataObject {
 export function jobTextOnly(job: IDataObject): IDataObject {
 	const simplified = simplifyJob(job);
 	const compact: IDataObject = { jobId: simplified.jobId, state: simplified.state };
-	if (simplified.code && simplified.state === 'Failed') Object.assign(compact, { code: simplified.code, message: simplified.message });
-	if ('cardType' in simplified) return { ...compact, cardType: simplified.cardType, fields: simplified.fields ?? null };
-	const detection = (job.Operation as IDataObject | undefined)?.Detection as IDataObject | undefined;
+	if (simplified.code && simplified.state === 'Failed')
+		Object.assign(compact, { code: simplified.code, message: simplified.message });
+	if ('cardType' in simplified)
+		return { ...compact, cardType: simplified.cardType, fields: simplified.fields ?? null };
+	const detection = (job.Operation as IDataObject | undefined)?.Detection as
+		| IDataObject
+		| undefined;
 	return detection ? { ...compact, ...textOnly(simplifyDetection(detection)) } : compact;
 }
 
@@ -125,7 +135,11 @@ export interface DescribedJobs {
 	unknownIds: string[];
 }
 
-export async function describeJobs(context: CiContext, ids: string[], scope: Partial<RequestScope> = {}): Promise<DescribedJobs> {
+export async function describeJobs(
+	context: CiContext,
+	ids: string[],
+	scope: Partial<RequestScope> = {},
+): Promise<DescribedJobs> {
 	const { body } = await ciRequest.call(context, {
 		service: 'ci',
 		method: 'GET',
@@ -133,7 +147,9 @@ export async function describeJobs(context: CiContext, ids: string[], scope: Par
 		input: ids.length === 1 ? { jobId: ids[0] } : { jobIds: ids },
 		...scope,
 	});
-	const unknownIds = (Array.isArray(body.NonExistJobIds) ? body.NonExistJobIds : []).map(String).filter(Boolean);
+	const unknownIds = (Array.isArray(body.NonExistJobIds) ? body.NonExistJobIds : [])
+		.map(String)
+		.filter(Boolean);
 	return { jobs: list(body.JobsDetail), unknownIds };
 }
 
@@ -179,19 +195,34 @@ export async function waitForJob(
 	const next = pollDelays(settings);
 	const deadline = jobClock.now() + settings.timeoutSeconds * 1000;
 	const fail = (message: string, description: string) =>
-		operationError(context.getNode(), message, { itemIndex: scope.itemIndex, description, input: input ? { ...input, jobId } : { jobId } });
+		operationError(context.getNode(), message, {
+			itemIndex: scope.itemIndex,
+			description,
+			input: input ? { ...input, jobId } : { jobId },
+		});
 	for (;;) {
 		const { jobs } = await describeJobs(context, [jobId], scope);
 		const job = jobs[0];
-		if (!job) throw fail(`Job ${jobId} was submitted but the service no longer knows it`, 'Look for it with Job › Get Many');
+		if (!job)
+			throw fail(
+				`Job ${jobId} was submitted but the service no longer knows it`,
+				'Look for it with Job › Get Many',
+			);
 		const state = String(job.State);
 		if (state === 'Success') return job;
 		if (state === 'Failed') {
 			const code = text(job.Code) ?? state;
-			throw fail(`Job ${jobId} failed: ${code}${text(job.Message) ? ` ${String(job.Message)}` : ''}`, `State ${state}, code ${code}, message ${text(job.Message) ?? '-'}`);
+			throw fail(
+				`Job ${jobId} failed: ${code}${text(job.Message) ? ` ${String(job.Message)}` : ''}`,
+				`State ${state}, code ${code}, message ${text(job.Message) ?? '-'}`,
+			);
 		}
 		// A cancelled job keeps the Code of its submission (Success): it says nothing about the cancel.
-		if (state === 'Cancel') throw fail(`Job ${jobId} was cancelled before it finished`, 'Someone or something cancelled it (Job › Cancel, the console or an SDK); submit it again if it is still needed');
+		if (state === 'Cancel')
+			throw fail(
+				`Job ${jobId} was cancelled before it finished`,
+				'Someone or something cancelled it (Job › Cancel, the console or an SDK); submit it again if it is still needed',
+			);
 		const remaining = deadline - jobClock.now();
 		if (remaining <= 0) {
 			throw fail(

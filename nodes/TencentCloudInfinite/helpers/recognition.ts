@@ -50,9 +50,13 @@ export function readRecognitionOptions(params: ItemParameters): RecognitionOptio
 	const type = params.option<RecognitionType>('recognitionType');
 	return {
 		type,
-		languageType: TYPES_WITH_LANGUAGE.includes(type) ? params.option<string>('languageType') : undefined,
+		languageType: TYPES_WITH_LANGUAGE.includes(type)
+			? params.option<string>('languageType')
+			: undefined,
 		isWord: TYPES_WITH_CHARACTERS.includes(type) ? params.boolean('returnCharacters') : undefined,
-		enableWordPolygon: TYPES_WITH_CHARACTER_POLYGONS.includes(type) ? params.boolean('characterPolygons') : undefined,
+		enableWordPolygon: TYPES_WITH_CHARACTER_POLYGONS.includes(type)
+			? params.boolean('characterPolygons')
+			: undefined,
 	};
 }
 
@@ -77,7 +81,8 @@ export function imageOcrXml(options: RecognitionOptions, pdfPage?: number): IDat
 		IsPdf: pdfPage === undefined ? undefined : 'true',
 		PdfPageNumber: pdfPage,
 		IsWord: options.isWord === undefined ? undefined : String(options.isWord),
-		EnableWordPolygon: options.enableWordPolygon === undefined ? undefined : String(options.enableWordPolygon),
+		EnableWordPolygon:
+			options.enableWordPolygon === undefined ? undefined : String(options.enableWordPolygon),
 	};
 }
 
@@ -88,7 +93,14 @@ export function imageOcrXml(options: RecognitionOptions, pdfPage?: number): IDat
  */
 export const OCR_FILE_RULE: FileRule = {
 	formats: 'PNG, JPG, JPEG, BMP or PDF',
-	mimeTypes: ['image/png', 'image/jpeg', 'image/jpg', 'image/bmp', 'image/x-ms-bmp', 'application/pdf'],
+	mimeTypes: [
+		'image/png',
+		'image/jpeg',
+		'image/jpg',
+		'image/bmp',
+		'image/x-ms-bmp',
+		'application/pdf',
+	],
 	extensions: ['png', 'jpg', 'jpeg', 'bmp', 'pdf'],
 	maxBytes: (7_000_000 * 3) / 4,
 	source: 'https://cloud.tencent.com/document/product/460/37071',

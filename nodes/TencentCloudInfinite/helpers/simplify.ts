@@ -34,7 +34,10 @@ export interface SimplifiedDetection {
 const CORNERS = ['LeftTop', 'RightTop', 'RightBottom', 'LeftBottom'];
 
 function list(value: unknown): IDataObject[] {
-	if (Array.isArray(value)) return value.filter((entry): entry is IDataObject => typeof entry === 'object' && entry !== null);
+	if (Array.isArray(value))
+		return value.filter(
+			(entry): entry is IDataObject => typeof entry === 'object' && entry !== null,
+		);
 	return typeof value === 'object' && value !== null ? [value as IDataObject] : [];
 }
 
@@ -48,7 +51,9 @@ function point(value: unknown): Point {
 }
 
 function polygonOf(value: IDataObject): Point[] {
-	return CORNERS.every((corner) => value[corner] && typeof value[corner] === 'object') ? CORNERS.map((corner) => point(value[corner])) : [];
+	return CORNERS.every((corner) => value[corner] && typeof value[corner] === 'object')
+		? CORNERS.map((corner) => point(value[corner]))
+		: [];
 }
 
 /**
@@ -58,11 +63,16 @@ function polygonOf(value: IDataObject): Point[] {
  */
 function words(detection: IDataObject): SimplifiedWord[] | undefined {
 	const entries = list(detection.Words).filter((word) => String(word.Character ?? '') !== '');
-	const polygons = list(detection.WordPolygon).map(polygonOf).filter((polygon) => polygon.length > 0);
+	const polygons = list(detection.WordPolygon)
+		.map(polygonOf)
+		.filter((polygon) => polygon.length > 0);
 	if (entries.length === 0 && polygons.length === 0) return undefined;
-	if (entries.length === 0) return polygons.map((polygon) => ({ character: null, confidence: null, polygon }));
+	if (entries.length === 0)
+		return polygons.map((polygon) => ({ character: null, confidence: null, polygon }));
 	return entries.map((word, index) => {
-		const coordinates = list((word.WordCoordPoint as IDataObject | undefined)?.WordCoordinate).map(point);
+		const coordinates = list((word.WordCoordPoint as IDataObject | undefined)?.WordCoordinate).map(
+			point,
+		);
 		const polygon = polygons[index] ?? coordinates;
 		return {
 			character: String(word.Character),
@@ -80,7 +90,12 @@ export function simplifyLine(detection: IDataObject): SimplifiedLine {
 		confidence: num(detection.Confidence),
 		polygon: list(detection.Polygon).map(point),
 		box: box
-			? { x: num(box.X) ?? 0, y: num(box.Y) ?? 0, width: num(box.Width) ?? 0, height: num(box.Height) ?? 0 }
+			? {
+					x: num(box.X) ?? 0,
+					y: num(box.Y) ?? 0,
+					width: num(box.Width) ?? 0,
+					height: num(box.Height) ?? 0,
+				}
 			: null,
 		...(lineWords ? { words: lineWords } : {}),
 	};
@@ -90,16 +105,21 @@ export function simplifyLine(detection: IDataObject): SimplifiedLine {
  * Turns a normalized OCR answer (the sync `Response` or a job's `Operation.Detection`) into the
  * item users work with: the text in reading order plus each line's geometry.
  */
-export function simplifyDetection(detection: IDataObject, page: number | null = null): SimplifiedDetection {
+export function simplifyDetection(
+	detection: IDataObject,
+	page: number | null = null,
+): SimplifiedDetection {
 	const lines = list(detection.TextDetections).map(simplifyLine);
 	return {
 		text: lines.map((line) => line.text).join('\n'),
 		lines,
-		language: typeof detection.Language === 'string' && detection.Language ? detection.Language : null,
+		language:
+			typeof detection.Language === 'string' && detection.Language ? detection.Language : null,
 		angle: num(detection.Angel),
 		pageCount: num(detection.PdfPageSize) ?? 0,
 		page,
-		requestId: typeof detection.RequestId === 'string' && detection.RequestId ? detection.RequestId : null,
+		requestId:
+			typeof detection.RequestId === 'string' && detection.RequestId ? detection.RequestId : null,
 	};
 }
 
@@ -112,7 +132,11 @@ export interface TextOnly {
 
 /** The compact form of a page: what an AI agent or a large batch needs, without geometry. */
 export function textOnly(detection: SimplifiedDetection): TextOnly {
-	const scores = detection.lines.map((line) => line.confidence).filter((score): score is number => score !== null);
-	const confidence = scores.length ? Math.round(scores.reduce((sum, score) => sum + score, 0) / scores.length) : null;
+	const scores = detection.lines
+		.map((line) => line.confidence)
+		.filter((score): score is number => score !== null);
+	const confidence = scores.length
+		? Math.round(scores.reduce((sum, score) => sum + score, 0) / scores.length)
+		: null;
 	return { text: detection.text, page: detection.page, confidence };
 }

@@ -2,8 +2,24 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { operationError } from '../transport/errors';
 import { ciRequest } from '../transport/request';
-import { deleteAfter, deleteObject, inputFile, uploadFile, type FileRule, type InputFile, type RequestScope } from './binary';
-import { callbackXml, jobOutput, readUserData, waitForJob, type JobTag, type OutputMode, type WaitSettings } from './jobs';
+import {
+	deleteAfter,
+	deleteObject,
+	inputFile,
+	uploadFile,
+	type FileRule,
+	type InputFile,
+	type RequestScope,
+} from './binary';
+import {
+	callbackXml,
+	jobOutput,
+	readUserData,
+	waitForJob,
+	type JobTag,
+	type OutputMode,
+	type WaitSettings,
+} from './jobs';
 import type { ItemParameters } from './parameters';
 import { checkObjectKey } from './validate';
 
@@ -21,7 +37,11 @@ export interface SubmitPlan {
 	output: OutputMode;
 }
 
-export async function readSubmitPlan(context: IExecuteFunctions, params: ItemParameters, rule: FileRule): Promise<SubmitPlan> {
+export async function readSubmitPlan(
+	context: IExecuteFunctions,
+	params: ItemParameters,
+	rule: FileRule,
+): Promise<SubmitPlan> {
 	const options = params.collectionOf('options');
 	const scope = { itemIndex: params.itemIndex, timeoutSeconds: options.integer('requestTimeout') };
 	const source = params.option<'object' | 'binary'>('source');
@@ -34,7 +54,12 @@ export async function readSubmitPlan(context: IExecuteFunctions, params: ItemPar
 		userData: readUserData(options),
 		jobLevel: options.option<number>('jobLevel'),
 		callback: callbackXml(params),
-		wait: waiting ? { intervalSeconds: options.integer('pollInterval'), timeoutSeconds: options.integer('timeout') } : undefined,
+		wait: waiting
+			? {
+					intervalSeconds: options.integer('pollInterval'),
+					timeoutSeconds: options.integer('timeout'),
+				}
+			: undefined,
 		deleteUpload: source === 'binary' && waiting && params.boolean('deleteUpload'),
 		output: params.option<OutputMode>('output'),
 	};
@@ -45,8 +70,15 @@ export async function readSubmitPlan(context: IExecuteFunctions, params: ItemPar
  * if asked, waits for it; an upload is deleted once the job has finished when asked, and at once
  * when the submission fails. The item says where the input is and whether an upload was kept.
  */
-export async function submitJob(context: IExecuteFunctions, plan: SubmitPlan, tag: JobTag, operation: IDataObject): Promise<INodeExecutionData> {
-	const uploadedKey = plan.file ? await uploadFile(context, plan.scope, plan.file, plan.keyPrefix) : undefined;
+export async function submitJob(
+	context: IExecuteFunctions,
+	plan: SubmitPlan,
+	tag: JobTag,
+	operation: IDataObject,
+): Promise<INodeExecutionData> {
+	const uploadedKey = plan.file
+		? await uploadFile(context, plan.scope, plan.file, plan.keyPrefix)
+		: undefined;
 	const objectKey = uploadedKey ?? plan.objectKey!;
 	const input = { objectKey, ...(plan.file ? { fileName: plan.file.fileName } : {}) };
 	const templateId = typeof operation.TemplateId === 'string' ? operation.TemplateId : undefined;
@@ -66,12 +98,18 @@ export async function submitJob(context: IExecuteFunctions, plan: SubmitPlan, ta
 			input: templateId ? { ...input, templateId } : input,
 			...plan.scope,
 		});
-		const submitted = (Array.isArray(body.JobsDetail) ? body.JobsDetail[0] : undefined) as IDataObject | undefined;
+		const submitted = (Array.isArray(body.JobsDetail) ? body.JobsDetail[0] : undefined) as
+			| IDataObject
+			| undefined;
 		if (!submitted?.JobId) {
-			throw operationError(context.getNode(), 'The service answered the job submission without a JobId', {
-				itemIndex: plan.scope.itemIndex,
-				description: `RequestId ${String(body.RequestId ?? '-')}`,
-			});
+			throw operationError(
+				context.getNode(),
+				'The service answered the job submission without a JobId',
+				{
+					itemIndex: plan.scope.itemIndex,
+					description: `RequestId ${String(body.RequestId ?? '-')}`,
+				},
+			);
 		}
 		return submitted;
 	};
@@ -85,9 +123,15 @@ export async function submitJob(context: IExecuteFunctions, plan: SubmitPlan, ta
 		: await submit();
 	const wait = plan.wait;
 	const job = wait
-		? await deleteAfter(context, plan.scope, plan.deleteUpload ? uploadedKey : undefined, async () => await waitForJob(context, plan.scope, String(submitted.JobId), wait, input))
+		? await deleteAfter(
+				context,
+				plan.scope,
+				plan.deleteUpload ? uploadedKey : undefined,
+				async () => await waitForJob(context, plan.scope, String(submitted.JobId), wait, input),
+			)
 		: submitted;
 	const json = jobOutput(job, plan.output);
-	if (plan.file && plan.output !== 'raw') Object.assign(json, { fileName: plan.file.fileName, uploadKept: !plan.deleteUpload });
+	if (plan.file && plan.output !== 'raw')
+		Object.assign(json, { fileName: plan.file.fileName, uploadKept: !plan.deleteUpload });
 	return { json };
 }

@@ -14,7 +14,11 @@ const TEMPLATE_NAME = /^[\p{L}\p{N}_\-*]{1,64}$/u;
 export function templateRequestBody(params: ItemParameters): IDataObject {
 	const name = params.string('name', { required: true });
 	if (!TEMPLATE_NAME.test(name)) {
-		params.fail('name', `is not a valid template name: "${name}"`, 'Use 1 to 64 letters (Chinese included), digits, _, - and *');
+		params.fail(
+			'name',
+			`is not a valid template name: "${name}"`,
+			'Use 1 to 64 letters (Chinese included), digits, _, - and *',
+		);
 	}
 	const recognition = readRecognitionOptions(params);
 	const isPdf = TYPES_WITH_PDF.includes(recognition.type) && params.boolean('isPdf');
@@ -22,7 +26,8 @@ export function templateRequestBody(params: ItemParameters): IDataObject {
 	return { Request: { Tag: TEMPLATE_TAG, Name: name, ImageOCR: imageOcrXml(recognition, page) } };
 }
 
-const text = (value: unknown): string | null => (value === undefined || value === null || value === '' ? null : String(value));
+const text = (value: unknown): string | null =>
+	value === undefined || value === null || value === '' ? null : String(value);
 const flag = (value: unknown): boolean | null => (typeof value === 'boolean' ? value : null);
 
 /** A `Template` as an item, its recognition options under the names the node's fields use. */
@@ -61,7 +66,11 @@ export interface TemplatePage {
 }
 
 /** One page of `GET /template`; the service numbers pages from 1. */
-export async function listTemplates(context: CiContext, filter: TemplateFilter, scope: Partial<RequestScope> = {}): Promise<TemplatePage> {
+export async function listTemplates(
+	context: CiContext,
+	filter: TemplateFilter,
+	scope: Partial<RequestScope> = {},
+): Promise<TemplatePage> {
 	const { body } = await ciRequest.call(context, {
 		service: 'ci',
 		method: 'GET',
@@ -77,5 +86,8 @@ export async function listTemplates(context: CiContext, filter: TemplateFilter, 
 		...scope,
 	});
 	const templates = Array.isArray(body.TemplateList) ? (body.TemplateList as IDataObject[]) : [];
-	return { templates, totalCount: typeof body.TotalCount === 'number' ? body.TotalCount : templates.length };
+	return {
+		templates,
+		totalCount: typeof body.TotalCount === 'number' ? body.TotalCount : templates.length,
+	};
 }

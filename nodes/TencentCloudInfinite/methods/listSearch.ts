@@ -5,9 +5,17 @@ import { listTemplates } from '../helpers/templates';
 const PAGE_SIZE = 50;
 
 /** Templates for the Template pickers, searchable by name, one service page per list page. */
-export async function searchTemplates(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+export async function searchTemplates(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
 	const pageNumber = paginationToken ? Number(paginationToken) : 1;
-	const { templates, totalCount } = await listTemplates(this, { namePrefix: filter, pageNumber, pageSize: PAGE_SIZE });
+	const { templates, totalCount } = await listTemplates(this, {
+		namePrefix: filter,
+		pageNumber,
+		pageSize: PAGE_SIZE,
+	});
 	return {
 		results: templates.map((template) => ({
 			name: `${String(template.Name ?? template.TemplateId)} (${String(template.TemplateId)})`,

@@ -36,10 +36,18 @@ const REGION = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 function text(credentials: ICredentialDataDecryptedObject, field: string): string {
 	const value = credentials[field];
-	return typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : String(value);
+	return typeof value === 'string'
+		? value.trim()
+		: value === undefined || value === null
+			? ''
+			: String(value);
 }
 
-function required(credentials: ICredentialDataDecryptedObject, field: string, label: string): string {
+function required(
+	credentials: ICredentialDataDecryptedObject,
+	field: string,
+	label: string,
+): string {
 	const value = text(credentials, field);
 	if (!value) fail(field, `${label} is missing: enter it in the credential`);
 	if (/\s/.test(value)) fail(field, `${label} must not contain spaces`);
@@ -58,7 +66,13 @@ export function parseEndpoint(value: string, label: string, field: string): stri
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
 		fail(field, `${label} must start with https:// or http://. ${allowed}`);
 	}
-	if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) {
+	if (
+		url.username ||
+		url.password ||
+		url.search ||
+		url.hash ||
+		(url.pathname !== '/' && url.pathname !== '')
+	) {
 		fail(field, `${label} must hold only the scheme, host and port. ${allowed}`);
 	}
 	return url.origin;
@@ -69,13 +83,15 @@ export function resolveAccount(credentials: ICredentialDataDecryptedObject): Acc
 	const secretKey = required(credentials, 'secretKey', 'SecretKey');
 	const bucket = text(credentials, 'bucket');
 	if (!BUCKET.test(bucket)) {
-		fail('bucket',
+		fail(
+			'bucket',
 			`Bucket "${bucket}" is not valid: use BucketName-APPID, e.g. examplebucket-1250000000 (lowercase letters, digits and -, then - and the numeric APPID)`,
 		);
 	}
 	const region = text(credentials, 'region');
 	if (!REGION.test(region)) {
-		fail('region',
+		fail(
+			'region',
 			`Region "${region}" is not valid: use a region ID such as ap-guangzhou or ap-beijing (lowercase letters, digits and -)`,
 		);
 	}

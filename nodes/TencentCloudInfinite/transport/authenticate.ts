@@ -1,4 +1,8 @@
-import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
 
 import { resolveAccount } from './account';
 import { clockOffsetSeconds } from './clock';
@@ -19,7 +23,10 @@ function absoluteUrl(options: IHttpRequestOptions): string {
 function withQueryInUrl(url: string, qs: IDataObject | undefined): string {
 	if (!qs || Object.keys(qs).length === 0) return url;
 	const query = Object.fromEntries(
-		Object.entries(qs).map(([key, value]) => [key, value === null ? '' : (value as string | undefined)]),
+		Object.entries(qs).map(([key, value]) => [
+			key,
+			value === null ? '' : (value as string | undefined),
+		]),
 	);
 	const search = encodeQuery(query);
 	if (!search) return url;
@@ -59,7 +66,11 @@ export async function authenticateRequest(
 	const headerNames = Object.keys(headers).map((name) => name.toLowerCase());
 	if (!headerNames.includes('host')) headers.host = host;
 	const length = bodyLength(requestOptions.body);
-	if (!headerNames.includes('content-length') && length !== undefined && (length > 0 || method !== 'GET')) {
+	if (
+		!headerNames.includes('content-length') &&
+		length !== undefined &&
+		(length > 0 || method !== 'GET')
+	) {
 		headers['content-length'] = String(length);
 	}
 
@@ -73,11 +84,16 @@ export async function authenticateRequest(
 		keyTime: keyTimeNow(origin),
 	});
 
-	const signed: IHttpRequestOptions = { ...requestOptions, url, headers: { ...headers, Authorization: authorization } };
+	const signed: IHttpRequestOptions = {
+		...requestOptions,
+		url,
+		headers: { ...headers, Authorization: authorization },
+	};
 	delete signed.baseURL;
 	delete signed.qs;
 	if (account.sessionToken) {
-		const tokenHeader = origin === account.ciOrigin ? 'x-ci-security-token' : 'x-cos-security-token';
+		const tokenHeader =
+			origin === account.ciOrigin ? 'x-ci-security-token' : 'x-cos-security-token';
 		signed.headers![tokenHeader] = account.sessionToken;
 	}
 	return signed;

@@ -10,7 +10,11 @@ export function clockOffsetSeconds(origin: string): number {
 }
 
 /** Remembers the offset that a server's `Date` header implies; returns false when it has none. */
-export function rememberServerDate(origin: string, serverDate: string | undefined, now = Date.now()): boolean {
+export function rememberServerDate(
+	origin: string,
+	serverDate: string | undefined,
+	now = Date.now(),
+): boolean {
 	const serverTime = serverDate ? Date.parse(serverDate) : NaN;
 	if (Number.isNaN(serverTime)) return false;
 	offsets.set(origin, Math.round((serverTime - now) / 1000));

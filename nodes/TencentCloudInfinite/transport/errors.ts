@@ -37,22 +37,33 @@ export interface ErrorFacts {
 const HINTS: Record<string, string> = {
 	SignatureDoesNotMatch:
 		'The service computed a different signature. Check the SecretKey (and that it belongs to the SecretId), that this computer’s clock is right, and that the COS/CI endpoint points at the bucket’s own host.',
-	InvalidAccessKeyId: 'The SecretId is not known to the service. Check it, or get new temporary credentials.',
+	InvalidAccessKeyId:
+		'The SecretId is not known to the service. Check it, or get new temporary credentials.',
 	ExpiredToken:
 		'The temporary credentials have expired. Get a new SecretId, SecretKey and Session Token from STS and update the credential.',
-	InvalidToken: 'The Session Token does not match the temporary SecretId. Copy all three values from the same STS answer.',
-	RequestTimeTooSkewed: 'This computer’s clock differs too much from the service’s. Synchronize the clock (NTP) and try again.',
+	InvalidToken:
+		'The Session Token does not match the temporary SecretId. Copy all three values from the same STS answer.',
+	RequestTimeTooSkewed:
+		'This computer’s clock differs too much from the service’s. Synchronize the clock (NTP) and try again.',
 	AccessDenied:
 		'The keys are valid but not allowed to do this: check the CAM policy of the key (for OCR, ci:CreateOCRJob and the bucket’s read/write permissions).',
-	NoSuchKey: 'No object with this key exists in the bucket. Check the key (it is case-sensitive and includes any folder prefix).',
-	NoSuchBucket: 'The bucket does not exist in this region. Check the bucket (BucketName-APPID) and the region of the credential.',
+	NoSuchKey:
+		'No object with this key exists in the bucket. Check the key (it is case-sensitive and includes any folder prefix).',
+	NoSuchBucket:
+		'The bucket does not exist in this region. Check the bucket (BucketName-APPID) and the region of the credential.',
 	SlowDown: 'The service is limiting the request rate. Lower "Items at Once".',
-	MissingAuthorization: 'The request reached Cloud Infinite without a signature. Check the COS/CI endpoints of the credential (a proxy may drop the Authorization header).',
-	InvalidAuthorization: 'The service could not read the signature. Check the COS/CI endpoints of the credential and any proxy in between.',
-	SecretidNotExist: 'The SecretId is not known to the service. Check it, or get new temporary credentials.',
-	SignatureExpired: 'The signature has expired: this computer’s clock is probably wrong. Synchronize the clock (NTP) and try again.',
-	PermanentRedirect: 'The CI host answers only https: use https:// in the CI Endpoint of the credential (or leave it empty).',
-	ResourceNotFound: 'The template, job or queue does not exist in this bucket and region. Check the ID.',
+	MissingAuthorization:
+		'The request reached Cloud Infinite without a signature. Check the COS/CI endpoints of the credential (a proxy may drop the Authorization header).',
+	InvalidAuthorization:
+		'The service could not read the signature. Check the COS/CI endpoints of the credential and any proxy in between.',
+	SecretidNotExist:
+		'The SecretId is not known to the service. Check it, or get new temporary credentials.',
+	SignatureExpired:
+		'The signature has expired: this computer’s clock is probably wrong. Synchronize the clock (NTP) and try again.',
+	PermanentRedirect:
+		'The CI host answers only https: use https:// in the CI Endpoint of the credential (or leave it empty).',
+	ResourceNotFound:
+		'The template, job or queue does not exist in this bucket and region. Check the ID.',
 };
 
 export function hintFor(code: string): string | undefined {
@@ -65,7 +76,11 @@ export function hintFor(code: string): string | undefined {
  * generic text (n8n-workflow errors/abstract/node.error.js `setDescriptiveErrorMessage`). The
  * messages here are written for the user, so they are put back after construction.
  */
-function keepMessage<T extends NodeApiError | NodeOperationError>(error: T, message: string, facts: ErrorFacts): T {
+function keepMessage<T extends NodeApiError | NodeOperationError>(
+	error: T,
+	message: string,
+	facts: ErrorFacts,
+): T {
 	error.message = message;
 	Object.assign(error.context, { ci: facts });
 	return error;
@@ -80,9 +95,14 @@ function keepMessage<T extends NodeApiError | NodeOperationError>(error: T, mess
  * node-execution-context/utils/get-input-connection-data.js `makeHandleToolInvocation`).
  */
 export function withDetailsForModel(node: INode, error: unknown): unknown {
-	if (!node.type.endsWith('Tool') || !(error instanceof NodeApiError || error instanceof NodeOperationError)) return error;
+	if (
+		!node.type.endsWith('Tool') ||
+		!(error instanceof NodeApiError || error instanceof NodeOperationError)
+	)
+		return error;
 	const description = typeof error.description === 'string' ? error.description.trim() : '';
-	if (description && !error.message.includes(description)) error.message = `${error.message}\n\nDetails: ${description}`;
+	if (description && !error.message.includes(description))
+		error.message = `${error.message}\n\nDetails: ${description}`;
 	return error;
 }
 
@@ -96,7 +116,8 @@ export function describeInput(input: InputRef): string {
 	if ('objectKey' in input) return `object "${input.objectKey}"`;
 	if ('url' in input) return `URL ${input.url}`;
 	if ('templateId' in input) return `template ${input.templateId}`;
-	if ('jobIds' in input) return `job${input.jobIds.length > 1 ? 's' : ''} ${input.jobIds.join(', ')}`;
+	if ('jobIds' in input)
+		return `job${input.jobIds.length > 1 ? 's' : ''} ${input.jobIds.join(', ')}`;
 	if ('jobId' in input) return `job ${input.jobId}`;
 	return input.fileName ? `file "${input.fileName}"` : 'the binary file';
 }
@@ -107,7 +128,10 @@ export function operationError(
 	message: string,
 	options: { itemIndex?: number; description?: string; input?: InputRef } = {},
 ): NodeOperationError {
-	const error = new NodeOperationError(node, message, { itemIndex: options.itemIndex, description: options.description });
+	const error = new NodeOperationError(node, message, {
+		itemIndex: options.itemIndex,
+		description: options.description,
+	});
 	return keepMessage(error, message, { input: options.input });
 }
 
@@ -176,7 +200,14 @@ export function networkFailureText(code: string): string {
 /** A failure with no HTTP answer; built from the code alone so that no request header can leak. */
 export function networkError(
 	node: INode,
-	failure: { code: string; message: string; attempts: number; unsafeToRepeat: boolean; timeoutSeconds?: number; origin?: string },
+	failure: {
+		code: string;
+		message: string;
+		attempts: number;
+		unsafeToRepeat: boolean;
+		timeoutSeconds?: number;
+		origin?: string;
+	},
 	options: { itemIndex?: number; input?: InputRef } = {},
 ): NodeApiError {
 	const tries = failure.attempts > 1 ? ` after ${failure.attempts} attempts` : '';

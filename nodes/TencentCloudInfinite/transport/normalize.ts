@@ -36,7 +36,6 @@ const NUMBER_TAGS = new Set([
 
 const BOOLEAN_TAGS = new Set(['EnableWordPolygon', 'IsPdf', 'IsWord']);
 
-
 export function typedValue(tagName: string, value: string): unknown {
 	if (NUMBER_TAGS.has(tagName)) {
 		if (value === '') return null;
@@ -50,7 +49,6 @@ export function typedValue(tagName: string, value: string): unknown {
 	return undefined;
 }
 
-
 /**
  * Gives JSON from CI (job callbacks, where every value is a string and a single job may come as
  * an object) the same shape as parsed XML: repeated elements as arrays, typed leaves.
@@ -61,7 +59,12 @@ export function normalizeJson(value: unknown, name = ''): unknown {
 		const result: IDataObject = {};
 		for (const [key, child] of Object.entries(value as IDataObject)) {
 			const normalized = normalizeJson(child, key);
-			result[key] = ARRAY_TAGS.has(key) && !Array.isArray(normalized) ? (normalized === '' || normalized === null ? [] : [normalized]) : (normalized as IDataObject);
+			result[key] =
+				ARRAY_TAGS.has(key) && !Array.isArray(normalized)
+					? normalized === '' || normalized === null
+						? []
+						: [normalized]
+					: (normalized as IDataObject);
 		}
 		return result;
 	}

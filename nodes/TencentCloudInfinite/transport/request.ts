@@ -8,9 +8,22 @@ import {
 	type INode,
 } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, CredentialFieldError, originOf, resolveAccount, type Account, type Service } from './account';
+import {
+	CREDENTIAL_TYPE,
+	CredentialFieldError,
+	originOf,
+	resolveAccount,
+	type Account,
+	type Service,
+} from './account';
 import { rememberServerDate } from './clock';
-import { ciApiError, networkError, operationError, type CiErrorDetails, type InputRef } from './errors';
+import {
+	ciApiError,
+	networkError,
+	operationError,
+	type CiErrorDetails,
+	type InputRef,
+} from './errors';
 import { buildXml, parseXml, XmlFormatError } from './xml';
 import { buildUrl, type Query } from './url';
 
@@ -56,7 +69,14 @@ export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 export const DEFAULT_TIMEOUT_SECONDS = 120;
 
 // ERR_BAD_RESPONSE: an answer whose headers came but whose body was cut off (HTTP status errors are handled here, not by axios).
-const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ERR_BAD_RESPONSE']);
+const RETRYABLE_NETWORK_CODES = new Set([
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'EPIPE',
+	'ETIMEDOUT',
+	'EAI_AGAIN',
+	'ERR_BAD_RESPONSE',
+]);
 // A POST refused before connecting never reached the server; any other failure may have.
 const NOT_SENT_CODES = new Set(['ECONNREFUSED']);
 
@@ -73,7 +93,8 @@ function headerMap(headers: unknown): Record<string, string> {
 	const map: Record<string, string> = {};
 	if (headers && typeof headers === 'object') {
 		for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
-			if (value !== undefined) map[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+			if (value !== undefined)
+				map[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
 		}
 	}
 	return map;
@@ -94,7 +115,8 @@ class AnswerTooLarge extends Error {}
 
 /** Reads an answer body (a stream, as `encoding: 'stream'` asks) up to `MAX_ANSWER_BYTES`. */
 async function readAnswer(body: unknown, declaredLength: string | undefined): Promise<Buffer> {
-	if (!body || typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function') return Buffer.from(String(body ?? ''));
+	if (!body || typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function')
+		return Buffer.from(String(body ?? ''));
 	const stream = body as Readable;
 	if (Number(declaredLength) > MAX_ANSWER_BYTES) {
 		stream.destroy();
@@ -122,9 +144,14 @@ function traceIdOf(headers: Record<string, string>): string | undefined {
 	return headers['x-ci-trace-id'] ?? headers['x-cos-trace-id'];
 }
 
-const text = (value: unknown): string | undefined => (value === undefined || value === null || value === '' ? undefined : String(value));
+const text = (value: unknown): string | undefined =>
+	value === undefined || value === null || value === '' ? undefined : String(value);
 
-function errorDetails(statusCode: number, headers: Record<string, string>, raw: string): CiErrorDetails {
+function errorDetails(
+	statusCode: number,
+	headers: Record<string, string>,
+	raw: string,
+): CiErrorDetails {
 	const requestId = requestIdOf(headers);
 	const traceId = traceIdOf(headers);
 	try {
@@ -153,7 +180,13 @@ function errorDetails(statusCode: number, headers: Record<string, string>, raw: 
 			traceId,
 		};
 	}
-	return { status: statusCode, code: `HTTP${statusCode}`, message: raw.slice(0, 200), requestId, traceId };
+	return {
+		status: statusCode,
+		code: `HTTP${statusCode}`,
+		message: raw.slice(0, 200),
+		requestId,
+		traceId,
+	};
 }
 
 /**
@@ -179,26 +212,37 @@ export async function getAccount(context: CiContext, itemIndex?: number): Promis
 		return resolveAccount(credentials);
 	} catch (error) {
 		if (error instanceof CredentialFieldError) {
-			throw operationError(context.getNode(), `Credential field "${error.field}": ${error.message}`, {
-				itemIndex,
-				description: 'Open the Tencent Cloud Infinite API credential and correct this field.',
-			});
+			throw operationError(
+				context.getNode(),
+				`Credential field "${error.field}": ${error.message}`,
+				{
+					itemIndex,
+					description: 'Open the Tencent Cloud Infinite API credential and correct this field.',
+				},
+			);
 		}
 		throw new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 	}
 }
 
-async function requestOptions(account: Account, request: CiRequest, timeoutMs: number): Promise<IHttpRequestOptions> {
+async function requestOptions(
+	account: Account,
+	request: CiRequest,
+	timeoutMs: number,
+): Promise<IHttpRequestOptions> {
 	const headers: Record<string, string> = { ...request.headers };
 	let body: IHttpRequestOptions['body'];
 	if (request.xml) {
 		body = buildXml(request.xml);
 		headers['content-type'] = 'application/xml';
 	} else if (request.body !== undefined) {
-		body = (typeof request.body === 'function' ? await request.body() : request.body) as IHttpRequestOptions['body'];
+		body = (
+			typeof request.body === 'function' ? await request.body() : request.body
+		) as IHttpRequestOptions['body'];
 		if (request.contentType) headers['content-type'] = request.contentType;
 	}
-	if (request.contentLength !== undefined) headers['content-length'] = String(request.contentLength);
+	if (request.contentLength !== undefined)
+		headers['content-length'] = String(request.contentLength);
 	return {
 		method: request.method,
 		url: buildUrl(originOf(account, request.service), request.path, request.query),
@@ -229,9 +273,13 @@ export async function ciRequest(this: CiContext, request: CiRequest): Promise<Ci
 	const origin = originOf(account, request.service);
 	const timeoutSeconds = request.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
 	if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
-		throw operationError(node, `"Request Timeout (Seconds)" must be a number above 0, not ${timeoutSeconds}`, {
-			itemIndex: request.itemIndex,
-		});
+		throw operationError(
+			node,
+			`"Request Timeout (Seconds)" must be a number above 0, not ${timeoutSeconds}`,
+			{
+				itemIndex: request.itemIndex,
+			},
+		);
 	}
 	const where = { itemIndex: request.itemIndex, input: request.input };
 	let clockCorrected = false;
@@ -254,17 +302,33 @@ export async function ciRequest(this: CiContext, request: CiRequest): Promise<Ci
 		} catch (error) {
 			if (error instanceof AnswerTooLarge) {
 				const message = `The answer is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MB, far more than the service sends; it was not read`;
-				throw ciApiError(node, { status: statusCode, code: 'ResponseTooLarge', message, requestId: requestIdOf(headers) }, request.service, where);
+				throw ciApiError(
+					node,
+					{
+						status: statusCode,
+						code: 'ResponseTooLarge',
+						message,
+						requestId: requestIdOf(headers),
+					},
+					request.service,
+					where,
+				);
 			}
 			const code = statusCode ? 'ERR_BAD_RESPONSE' : errorCode(error);
-			const retryable = RETRYABLE_NETWORK_CODES.has(code) && (isIdempotent(request.method) || NOT_SENT_CODES.has(code));
+			const retryable =
+				RETRYABLE_NETWORK_CODES.has(code) &&
+				(isIdempotent(request.method) || NOT_SENT_CODES.has(code));
 			if (retryable && canRetry) {
 				await sleep(backoffMs(attempt));
 				continue;
 			}
 			const message = error instanceof Error ? error.message : String(error);
 			const unsafeToRepeat = !isIdempotent(request.method) && !NOT_SENT_CODES.has(code);
-			throw networkError(node, { code, message, attempts: attempt, unsafeToRepeat, timeoutSeconds, origin }, where);
+			throw networkError(
+				node,
+				{ code, message, attempts: attempt, unsafeToRepeat, timeoutSeconds, origin },
+				where,
+			);
 		}
 		const requestId = requestIdOf(headers);
 
@@ -277,7 +341,12 @@ export async function ciRequest(this: CiContext, request: CiRequest): Promise<Ci
 				parsed = parseXml(text);
 			} catch (error) {
 				const message = error instanceof XmlFormatError ? error.message : String(error);
-				throw ciApiError(node, { status: statusCode, code: 'MalformedResponse', message, requestId }, request.service, where);
+				throw ciApiError(
+					node,
+					{ status: statusCode, code: 'MalformedResponse', message, requestId },
+					request.service,
+					where,
+				);
 			}
 			// An <Error> is an error whatever the status says (the ID-card page documents no status for its errors).
 			if (parsed.root !== 'Error') return { ...answer, body: parsed.body };

@@ -37,7 +37,10 @@ const SIGNED_HEADERS = new Set([
 
 /** `encodeURIComponent` plus the five characters it leaves alone that COS wants encoded. */
 export function camSafeUrlEncode(value: string): string {
-	return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+	return encodeURIComponent(value).replace(
+		/[!'()*]/g,
+		(c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+	);
 }
 
 // The SDK matches `x-cos-` / `x-ci-` anywhere in the name, not only as a prefix; so do we.

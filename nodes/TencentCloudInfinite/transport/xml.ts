@@ -78,7 +78,8 @@ function compress(nodes: OrderedNode[]): IDataObject {
 			}
 		}
 	}
-	if (typeof text === 'string' ? text.length > 0 : text !== undefined) object[TEXT] = text as string;
+	if (typeof text === 'string' ? text.length > 0 : text !== undefined)
+		object[TEXT] = text as string;
 	return object;
 }
 
@@ -96,7 +97,8 @@ export interface ParsedXml {
  * document cut short is an error rather than half a result.
  */
 export function parseXml(xml: string): ParsedXml {
-	if (/<!(?:DOCTYPE|ENTITY)/i.test(xml)) throw new XmlFormatError('XML with a DOCTYPE or entity declarations is not accepted');
+	if (/<!(?:DOCTYPE|ENTITY)/i.test(xml))
+		throw new XmlFormatError('XML with a DOCTYPE or entity declarations is not accepted');
 	let document: IDataObject | undefined;
 	let parseFailure = '';
 	try {
@@ -104,16 +106,21 @@ export function parseXml(xml: string): ParsedXml {
 	} catch (error) {
 		parseFailure = (error as Error).message;
 	}
-	if (!document) throw new XmlFormatError(`XML document is malformed or incomplete: ${parseFailure}`);
+	if (!document)
+		throw new XmlFormatError(`XML document is malformed or incomplete: ${parseFailure}`);
 	const roots = Object.keys(document);
-	if (roots.length !== 1) throw new XmlFormatError('XML document must have exactly one root element');
+	if (roots.length !== 1)
+		throw new XmlFormatError('XML document must have exactly one root element');
 	const root = roots[0];
 	const tail = xml.trimEnd();
 	if (!tail.endsWith(`</${root}>`) && !tail.endsWith(`<${root}/>`)) {
 		throw new XmlFormatError(`XML document is incomplete: it does not end with </${root}>`);
 	}
 	const content = document[root];
-	return { root, body: typeof content === 'object' && content !== null ? (content as IDataObject) : {} };
+	return {
+		root,
+		body: typeof content === 'object' && content !== null ? (content as IDataObject) : {},
+	};
 }
 
 /** Writes a request body such as `{ Request: { Tag: 'ImageOCR', ... } }`; undefined fields are left out. */

@@ -33,7 +33,11 @@ function getPath(object: unknown, path: string): unknown {
 		.replace(/\[(\w+)\]/g, '.$1')
 		.split('.')
 		.filter(Boolean)
-		.reduce<unknown>((value, key) => (value === null || value === undefined ? undefined : (value as Record<string, unknown>)[key]), object);
+		.reduce<unknown>(
+			(value, key) =>
+				value === null || value === undefined ? undefined : (value as Record<string, unknown>)[key],
+			object,
+		);
 }
 
 /** The CLI's `getCredentialTestFunction`: the credential's own `test`, else a node's `testedBy`. */
@@ -56,7 +60,8 @@ function getCredentialTestFunction(
 					if (node instanceof VersionedNodeType) {
 						const versions = Object.keys(node.nodeVersions).sort().reverse();
 						for (const version of versions) {
-							const credentialTest = node.nodeVersions[parseInt(version, 10)].methods?.credentialTest;
+							const credentialTest =
+								node.nodeVersions[parseInt(version, 10)].methods?.credentialTest;
 							if (credentialTest && testedBy in credentialTest) return credentialTest[testedBy];
 						}
 					}
@@ -76,10 +81,18 @@ function messageOf(error: unknown): string {
 export async function runCredentialTest(
 	credentialType: string,
 	data: ICredentialDataDecryptedObject,
-	deps: { credentialTypes: TestCredentialTypes; nodeTypes: TestNodeTypes; credentialsHelper: TestCredentialsHelper },
+	deps: {
+		credentialTypes: TestCredentialTypes;
+		nodeTypes: TestNodeTypes;
+		credentialsHelper: TestCredentialsHelper;
+	},
 ): Promise<INodeCredentialTestResult> {
 	const { credentialTypes, nodeTypes, credentialsHelper } = deps;
-	const credentialTestFunction = getCredentialTestFunction(credentialType, credentialTypes, nodeTypes);
+	const credentialTestFunction = getCredentialTestFunction(
+		credentialType,
+		credentialTypes,
+		nodeTypes,
+	);
 	if (credentialTestFunction === undefined) {
 		return { status: 'Error', message: 'No testing function found for this credential.' };
 	}
@@ -111,7 +124,8 @@ export async function runCredentialTest(
 		);
 	}
 
-	const nodeType: INodeType = credentialTestFunction.nodeType ?? nodeTypes.getByNameAndVersion('n8n-nodes-base.noOp');
+	const nodeType: INodeType =
+		credentialTestFunction.nodeType ?? nodeTypes.getByNameAndVersion('n8n-nodes-base.noOp');
 
 	const node: INode = {
 		id: 'temp',
@@ -153,7 +167,12 @@ export async function runCredentialTest(
 			NodeHelpers.getVersionedNodeType(mockNodeTypes.getByName(name), version),
 	};
 
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: mockNodeTypes });
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: mockNodeTypes,
+	});
 
 	const inputData: ITaskDataConnections = { main: [[{ json: {} }]] };
 	const connectionInputData: INodeExecutionData[] = [];
@@ -186,14 +205,19 @@ export async function runCredentialTest(
 				statusMessage: error.cause.response.statusText,
 			};
 			for (const rule of credentialTestFunction.testRequest.rules ?? []) {
-				if (rule.type === 'responseCode' && errorResponseData.statusCode === rule.properties.value) {
+				if (
+					rule.type === 'responseCode' &&
+					errorResponseData.statusCode === rule.properties.value
+				) {
 					return { status: 'Error', message: rule.properties.message };
 				}
 			}
 			if (errorResponseData.statusCode < 199 || errorResponseData.statusCode > 299) {
 				return {
 					status: 'Error',
-					message: errorResponseData.statusMessage || `Received HTTP status code: ${errorResponseData.statusCode}`,
+					message:
+						errorResponseData.statusMessage ||
+						`Received HTTP status code: ${errorResponseData.statusCode}`,
 				};
 			}
 		} else if (error.cause?.code) {

@@ -52,7 +52,10 @@ const mockNodeTypes: INodeTypes = {
 };
 
 /** As the CLI: requests a credential's `preAuthentication` makes honour the credential's allowlist. */
-function restrictToCredentialDomains(helpers: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): IHttpRequestHelper {
+function restrictToCredentialDomains(
+	helpers: IHttpRequestHelper,
+	credentials: ICredentialDataDecryptedObject,
+): IHttpRequestHelper {
 	return {
 		helpers: {
 			httpRequest: async (requestOptions: IHttpRequestOptions) => {
@@ -94,20 +97,35 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		if (credentialType.authenticate) {
 			if (typeof credentialType.authenticate === 'function') {
 				// The credential signs the request itself (this package's case).
-				return await credentialType.authenticate(credentials, requestOptions as IHttpRequestOptions);
+				return await credentialType.authenticate(
+					credentials,
+					requestOptions as IHttpRequestOptions,
+				);
 			}
 
 			if (typeof credentialType.authenticate === 'object') {
 				if (!workflow || !node) {
-					throw new Error('Workflow and node are required for declarative credential authentication');
+					throw new Error(
+						'Workflow and node are required for declarative credential authentication',
+					);
 				}
 				const { authenticate } = credentialType;
 				requestOptions.headers ??= {};
 				if (authenticate.type === 'generic') {
 					for (const [outerKey, outerValue] of Object.entries(authenticate.properties)) {
 						for (const [key, value] of Object.entries(outerValue as Record<string, string>)) {
-							const keyResolved = this.resolveValue(key, { $credentials: credentials }, workflow, node);
-							const valueResolved = this.resolveValue(value, { $credentials: credentials }, workflow, node);
+							const keyResolved = this.resolveValue(
+								key,
+								{ $credentials: credentials },
+								workflow,
+								node,
+							);
+							const valueResolved = this.resolveValue(
+								value,
+								{ $credentials: credentials },
+								workflow,
+								node,
+							);
 							const target = requestOptions as unknown as Record<string, Record<string, string>>;
 							target[outerKey] ??= {};
 							target[outerKey][keyResolved] = valueResolved;
@@ -133,14 +151,25 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		);
 		if (expirableProperty?.name === undefined) return undefined;
 
-		const isTestingCredentials = node?.parameters?.temp === '' && node?.type === 'n8n-nodes-base.noOp';
+		const isTestingCredentials =
+			node?.parameters?.temp === '' && node?.type === 'n8n-nodes-base.noOp';
 		if (typeof credentialType.preAuthentication === 'function') {
-			if (credentials[expirableProperty.name] === '' || credentialsExpired || isTestingCredentials) {
-				const output = await credentialType.preAuthentication.call(restrictToCredentialDomains(helpers, credentials), credentials);
+			if (
+				credentials[expirableProperty.name] === '' ||
+				credentialsExpired ||
+				isTestingCredentials
+			) {
+				const output = await credentialType.preAuthentication.call(
+					restrictToCredentialDomains(helpers, credentials),
+					credentials,
+				);
 				if (output[expirableProperty.name] === undefined) return undefined;
 				if (node.credentials) {
 					// The CLI persists the fresh token; here it stays with the run's credential data.
-					this.credentialsByType[typeName] = { ...this.credentialsByType[typeName], ...(output as ICredentialDataDecryptedObject) };
+					this.credentialsByType[typeName] = {
+						...this.credentialsByType[typeName],
+						...(output as ICredentialDataDecryptedObject),
+					};
 					return Object.assign(credentials, output);
 				}
 			}
@@ -155,7 +184,10 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject | undefined> {
 		const credentialType = this.credentialTypes.getByName(typeName);
 		if (typeof credentialType.preAuthentication !== 'function') return undefined;
-		const output = await credentialType.preAuthentication.call(restrictToCredentialDomains(helpers, credentials), credentials);
+		const output = await credentialType.preAuthentication.call(
+			restrictToCredentialDomains(helpers, credentials),
+			credentials,
+		);
 		return (output as ICredentialDataDecryptedObject) ?? undefined;
 	}
 
@@ -166,7 +198,14 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		node: INode,
 	): string {
 		if (!isExpression(parameterValue)) return parameterValue;
-		const returnValue = workflow.expression.getSimpleParameterValue(node, parameterValue, 'internal', additionalKeys, undefined, '');
+		const returnValue = workflow.expression.getSimpleParameterValue(
+			node,
+			parameterValue,
+			'internal',
+			additionalKeys,
+			undefined,
+			'',
+		);
 		if (!returnValue) return '';
 		return returnValue.toString();
 	}
@@ -185,8 +224,14 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		}
 	}
 
-	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<Credentials> {
-		const credentials = new Credentials({ id: nodeCredentials.id, name: nodeCredentials.name }, type);
+	async getCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<Credentials> {
+		const credentials = new Credentials(
+			{ id: nodeCredentials.id, name: nodeCredentials.name },
+			type,
+		);
 		await credentials.setData(this.rawData(type));
 		return credentials;
 	}
@@ -213,7 +258,14 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject> {
 		const data = { ...this.rawData(type) };
 		if (raw === true) return data;
-		return await this.applyDefaultsAndOverwrites(additionalData, data, type, mode, executeData, expressionResolveValues);
+		return await this.applyDefaultsAndOverwrites(
+			additionalData,
+			data,
+			type,
+			mode,
+			executeData,
+			expressionResolveValues,
+		);
 	}
 
 	/** As the CLI (minus admin overwrites and OAuth bookkeeping): type defaults, then expressions. */
@@ -267,7 +319,12 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 				throw e;
 			}
 		} else {
-			const workflow = new Workflow({ nodes: [mockNode], connections: {}, active: false, nodeTypes: mockNodeTypes });
+			const workflow = new Workflow({
+				nodes: [mockNode],
+				connections: {},
+				active: false,
+				nodeTypes: mockNodeTypes,
+			});
 			await workflow.expression.withIsolate(async () => {
 				decryptedData = workflow.expression.getComplexParameterValue(
 					mockNode,
@@ -284,7 +341,11 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return decryptedData;
 	}
 
-	async updateCredentials(_nodeCredentials: INodeCredentialsDetails, type: string, data: ICredentialDataDecryptedObject): Promise<void> {
+	async updateCredentials(
+		_nodeCredentials: INodeCredentialsDetails,
+		type: string,
+		data: ICredentialDataDecryptedObject,
+	): Promise<void> {
 		this.credentialsByType[type] = data;
 	}
 
@@ -293,7 +354,10 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		type: string,
 		data: ICredentialDataDecryptedObject,
 	): Promise<void> {
-		this.credentialsByType[type] = { ...this.credentialsByType[type], oauthTokenData: data.oauthTokenData };
+		this.credentialsByType[type] = {
+			...this.credentialsByType[type],
+			oauthTokenData: data.oauthTokenData,
+		};
 	}
 
 	getCredentialsProperties(type: string): INodeProperties[] {
@@ -302,14 +366,23 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 			if (['oAuth1Api', 'oAuth2Api'].includes(type)) {
 				return [
 					...credentialTypeData.properties,
-					{ displayName: 'oauthTokenData', name: 'oauthTokenData', type: 'json', required: false, default: {} },
+					{
+						displayName: 'oauthTokenData',
+						name: 'oauthTokenData',
+						type: 'json',
+						required: false,
+						default: {},
+					},
 				];
 			}
 			return credentialTypeData.properties;
 		}
 		const combineProperties: INodeProperties[] = [];
 		for (const credentialsTypeName of credentialTypeData.extends) {
-			NodeHelpers.mergeNodeProperties(combineProperties, this.getCredentialsProperties(credentialsTypeName));
+			NodeHelpers.mergeNodeProperties(
+				combineProperties,
+				this.getCredentialsProperties(credentialsTypeName),
+			);
 		}
 		NodeHelpers.mergeNodeProperties(combineProperties, credentialTypeData.properties);
 		return combineProperties;

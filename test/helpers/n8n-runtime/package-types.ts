@@ -30,7 +30,9 @@ interface PackageJson {
 	n8n?: { nodes?: string[]; credentials?: string[] };
 }
 
-export const packageJson = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as PackageJson;
+export const packageJson = JSON.parse(
+	readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8'),
+) as PackageJson;
 
 /** Node types that workflows exported from n8n use, with minimal stand-ins (see test/fixtures/nodes). */
 export const STAND_IN_NODE_TYPES: Record<string, INodeType> = {
@@ -42,7 +44,8 @@ function newestMtime(dir: string, extension: string): { file: string; mtime: num
 	if (!existsSync(dir)) return undefined;
 	let newest: { file: string; mtime: number } | undefined;
 	for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-		if (!entry.isFile() || !entry.name.endsWith(extension) || entry.name.endsWith('.d.ts')) continue;
+		if (!entry.isFile() || !entry.name.endsWith(extension) || entry.name.endsWith('.d.ts'))
+			continue;
 		const file = path.join(entry.parentPath, entry.name);
 		const { mtimeMs } = statSync(file);
 		if (!newest || mtimeMs > newest.mtime) newest = { file, mtime: mtimeMs };
@@ -60,7 +63,10 @@ function checkBuild() {
 				'Build it first: `npm run build` (or `npx tsc -p tsconfig.build.json`).',
 		);
 	}
-	const source = [newestMtime(path.join(PACKAGE_ROOT, 'nodes'), '.ts'), newestMtime(path.join(PACKAGE_ROOT, 'credentials'), '.ts')]
+	const source = [
+		newestMtime(path.join(PACKAGE_ROOT, 'nodes'), '.ts'),
+		newestMtime(path.join(PACKAGE_ROOT, 'credentials'), '.ts'),
+	]
 		.filter((x) => x !== undefined)
 		.sort((a, b) => b.mtime - a.mtime)[0];
 	const built = newestMtime(path.join(PACKAGE_ROOT, 'dist'), '.js');
@@ -102,7 +108,8 @@ function shouldAddDomainRestrictions(type: ICredentialType): boolean {
 	return (
 		type.authenticate !== undefined ||
 		type.genericAuth === true ||
-		(Array.isArray(type.extends) && type.extends.some((parent) => ['oAuth2Api', 'oAuth1Api', 'googleOAuth2Api'].includes(parent)))
+		(Array.isArray(type.extends) &&
+			type.extends.some((parent) => ['oAuth2Api', 'oAuth1Api', 'googleOAuth2Api'].includes(parent)))
 	);
 }
 
@@ -139,7 +146,10 @@ export async function loadPackageTypes(): Promise<PackageTypes> {
 		const { packageName } = loader;
 		for (const credentialType of Object.keys(loader.known.credentials)) {
 			const { type } = loader.getCredential(credentialType);
-			if (shouldAddDomainRestrictions(type) && !type.properties.some((p) => p.name === 'allowedHttpRequestDomains')) {
+			if (
+				shouldAddDomainRestrictions(type) &&
+				!type.properties.some((p) => p.name === 'allowedHttpRequestDomains')
+			) {
 				type.properties = [...type.properties, ...DOMAIN_RESTRICTION_FIELDS];
 			}
 		}
@@ -162,14 +172,21 @@ export class TestNodeTypes implements INodeTypes {
 
 	/** All node type names this registry knows. */
 	get names(): string[] {
-		return [...this.pkg.nodeTypeNames, ...Object.keys(STAND_IN_NODE_TYPES), ...Object.keys(this.extra)];
+		return [
+			...this.pkg.nodeTypeNames,
+			...Object.keys(STAND_IN_NODE_TYPES),
+			...Object.keys(this.extra),
+		];
 	}
 
 	getByName(nodeType: string): INodeType | IVersionedNodeType {
 		if (nodeType in this.extra) return this.extra[nodeType];
 		if (nodeType in STAND_IN_NODE_TYPES) return STAND_IN_NODE_TYPES[nodeType];
 		const prefix = `${this.pkg.packageName}.`;
-		if (nodeType.startsWith(prefix) && nodeType.slice(prefix.length) in this.pkg.loader.known.nodes) {
+		if (
+			nodeType.startsWith(prefix) &&
+			nodeType.slice(prefix.length) in this.pkg.loader.known.nodes
+		) {
 			return this.pkg.loader.getNode(nodeType.slice(prefix.length)).type;
 		}
 		throw new Error(
@@ -209,11 +226,15 @@ export class TestCredentialTypes implements ICredentialTypes {
 	getByName(type: string): ICredentialType {
 		if (type in this.extra) return this.extra[type];
 		if (type in this.pkg.loader.known.credentials) return this.pkg.loader.getCredential(type).type;
-		throw new Error(`Unknown credential type "${type}". Known: ${[...this.pkg.credentialTypeNames, ...Object.keys(this.extra)].join(', ')}`);
+		throw new Error(
+			`Unknown credential type "${type}". Known: ${[...this.pkg.credentialTypeNames, ...Object.keys(this.extra)].join(', ')}`,
+		);
 	}
 
 	getSupportedNodes(type: string): string[] {
-		return (this.pkg.loader.known.credentials[type]?.supportedNodes ?? []).map((name) => `${this.pkg.packageName}.${name}`);
+		return (this.pkg.loader.known.credentials[type]?.supportedNodes ?? []).map(
+			(name) => `${this.pkg.packageName}.${name}`,
+		);
 	}
 
 	/** As the CLI's `CredentialTypes.getParentTypes`: the `extends` chain, nearest first. */

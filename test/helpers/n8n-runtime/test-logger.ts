@@ -68,7 +68,8 @@ export class TestLogger implements WorkflowLogger {
 			this.dropped += excess;
 		}
 		if (this.printLevel >= 0 && LEVELS.indexOf(level) <= this.printLevel) {
-			const details = meta && Object.keys(meta).length ? ` ${JSON.stringify(meta, errorReplacer)}` : '';
+			const details =
+				meta && Object.keys(meta).length ? ` ${JSON.stringify(meta, errorReplacer)}` : '';
 			process.stderr.write(`[n8n ${level}] ${message}${details}\n`);
 		}
 	}

@@ -27,13 +27,24 @@ export interface Browser {
 
 export async function launchBrowser(): Promise<Browser> {
 	if (!existsSync(CHROMIUM)) {
-		throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`);
+		throw new Error(
+			`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`,
+		);
 	}
 	// A browser server, so that its process can be killed if closing hangs.
 	const server = await chromium.launchServer({
 		executablePath: CHROMIUM,
 		headless: true,
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+		args: [
+			'--headless',
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+		],
 		timeout: 60_000,
 	});
 	const pid = server.process().pid;
@@ -73,7 +84,11 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** Signs in through the editor's sign-in form. */
-export async function signIn(page: Page, baseUrl: string, owner: Owner = DEFAULT_OWNER): Promise<void> {
+export async function signIn(
+	page: Page,
+	baseUrl: string,
+	owner: Owner = DEFAULT_OWNER,
+): Promise<void> {
 	await page.goto(`${baseUrl}/signin`);
 	await page.fill('input[name=emailOrLdapLoginId]', owner.email);
 	await page.fill('input[name=password]', owner.password);

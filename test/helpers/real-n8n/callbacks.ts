@@ -53,13 +53,15 @@ export async function startCollector(): Promise<Collector> {
 			for (;;) {
 				const seen = new Set(reportsOf(jobIds));
 				if (seen.size === new Set(jobIds).size) return;
-				if (Date.now() > deadline) throw new Error(`${seen.size} of ${jobIds.length} jobs reported within ${timeoutMs} ms`);
+				if (Date.now() > deadline)
+					throw new Error(`${seen.size} of ${jobIds.length} jobs reported within ${timeoutMs} ms`);
 				await new Promise((resolve) => setTimeout(resolve, 200));
 			}
 		},
 		async settle(quietMs = 3000, maxMs = 60_000) {
 			const deadline = Date.now() + maxMs;
-			while (Date.now() - lastReportAt < quietMs && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+			while (Date.now() - lastReportAt < quietMs && Date.now() < deadline)
+				await new Promise((resolve) => setTimeout(resolve, 200));
 		},
 		close: async () => {
 			server.closeAllConnections();
@@ -76,7 +78,14 @@ export function duplicates(reported: string[]): Record<string, number> {
 }
 
 /** A published trigger (the examples' credential) whose workflow reports each job to the collector. */
-export function floodWorkflow(options: { id: string; webhookId: string; token: string; collectorUrl: string; name?: string; triggerParameters?: Record<string, unknown> }) {
+export function floodWorkflow(options: {
+	id: string;
+	webhookId: string;
+	token: string;
+	collectorUrl: string;
+	name?: string;
+	triggerParameters?: Record<string, unknown>;
+}) {
 	return {
 		id: options.id,
 		name: options.name ?? 'Callback flood',
@@ -89,7 +98,12 @@ export function floodWorkflow(options: { id: string; webhookId: string; token: s
 				typeVersion: 1,
 				position: [0, 0],
 				webhookId: options.webhookId,
-				parameters: { secretToken: options.token, confirm: true, options: {}, ...options.triggerParameters },
+				parameters: {
+					secretToken: options.token,
+					confirm: true,
+					options: {},
+					...options.triggerParameters,
+				},
 				credentials: { [CREDENTIAL_TYPE]: EXAMPLE_CREDENTIAL },
 			},
 			{
@@ -112,7 +126,9 @@ export function floodWorkflow(options: { id: string; webhookId: string; token: s
 				},
 			},
 		],
-		connections: { 'When a job finishes': { main: [[{ node: 'Report', type: 'main', index: 0 }]] } },
+		connections: {
+			'When a job finishes': { main: [[{ node: 'Report', type: 'main', index: 0 }]] },
+		},
 		settings: { executionOrder: 'v1' },
 	};
 }
@@ -121,11 +137,21 @@ export function floodWorkflow(options: { id: string; webhookId: string; token: s
 export async function finishedJobs(emulator: Emulator, count: number): Promise<string[]> {
 	emulator.objects.set('flood.png', textPng('flood'));
 	const body = new XMLBuilder({}).build({
-		Request: { Tag: 'ImageOCR', Input: { Object: 'flood.png' }, Operation: { ImageOCR: { Type: 'general' } }, CallBack: 'no' },
+		Request: {
+			Tag: 'ImageOCR',
+			Input: { Object: 'flood.png' },
+			Operation: { ImageOCR: { Type: 'general' } },
+			CallBack: 'no',
+		},
 	}) as string;
 	const ids: string[] = [];
 	for (let start = 0; start < count; start += 50) {
-		const batch = await Promise.all(Array.from({ length: Math.min(50, count - start) }, async () => await send(emulator, 'ci', 'POST', 'jobs', { body })));
+		const batch = await Promise.all(
+			Array.from(
+				{ length: Math.min(50, count - start) },
+				async () => await send(emulator, 'ci', 'POST', 'jobs', { body }),
+			),
+		);
 		ids.push(...batch.map((reply) => String(xml(reply).JobsDetail[0].JobId)));
 	}
 	const deadline = Date.now() + 60_000;
@@ -163,7 +189,10 @@ export class CallbackSender {
 			const response = await fetch(`${webhookUrl}?token=${this.token}`, {
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ EventName: 'TaskFinish', JobsDetail: [{ JobId: jobId, State: 'Success', Tag: 'ImageOCR' }] }),
+				body: JSON.stringify({
+					EventName: 'TaskFinish',
+					JobsDetail: [{ JobId: jobId, State: 'Success', Tag: 'ImageOCR' }],
+				}),
 				signal: AbortSignal.timeout(240_000),
 			});
 			const text = await response.text();
@@ -175,17 +204,30 @@ export class CallbackSender {
 			}
 			const answer = { status: response.status, body };
 			if (answer.status < 500 || Date.now() > giveUpAt) return answer;
-			const message = typeof body === 'object' && body ? String((body as { message?: unknown; reason?: unknown }).message ?? (body as { reason?: unknown }).reason ?? '') : text.slice(0, 100);
+			const message =
+				typeof body === 'object' && body
+					? String(
+							(body as { message?: unknown; reason?: unknown }).message ??
+								(body as { reason?: unknown }).reason ??
+								'',
+						)
+					: text.slice(0, 100);
 			const kind = `${answer.status} ${message}`;
 			this.retried[kind] = (this.retried[kind] ?? 0) + 1;
 			const backoff = Math.min(250 * 2 ** (attempt - 1), 4000);
-			await new Promise((resolve) => setTimeout(resolve, backoff / 2 + Math.random() * (backoff / 2)));
+			await new Promise((resolve) =>
+				setTimeout(resolve, backoff / 2 + Math.random() * (backoff / 2)),
+			);
 		}
 	}
 }
 
 /** Maps `items` with at most `limit` calls of `task` in flight (in order of the items). */
-export async function inFlight<T, R>(items: T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function inFlight<T, R>(
+	items: T[],
+	limit: number,
+	task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
 	const results: R[] = new Array<R>(items.length);
 	let next = 0;
 	const lane = async () => {
@@ -201,9 +243,13 @@ export async function inFlight<T, R>(items: T[], limit: number, task: (item: T, 
 /** `{ answer JSON: count }` of a set of answers, to compare with what is expected in one go. */
 export function tally(answers: CallbackAnswer[]): Record<string, number> {
 	const counts: Record<string, number> = {};
-	for (const answer of answers) counts[JSON.stringify(answer)] = (counts[JSON.stringify(answer)] ?? 0) + 1;
+	for (const answer of answers)
+		counts[JSON.stringify(answer)] = (counts[JSON.stringify(answer)] ?? 0) + 1;
 	return counts;
 }
 
 export const ACCEPTED = JSON.stringify({ status: 200, body: { status: 'accepted', jobs: 1 } });
-export const IGNORED = JSON.stringify({ status: 200, body: { status: 'ignored', reason: 'already received' } });
+export const IGNORED = JSON.stringify({
+	status: 200,
+	body: { status: 'ignored', reason: 'already received' },
+});

@@ -15,9 +15,23 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-import { DEFAULT_OWNER, freePort, N8nHome, type N8nCommand, type N8nServer, type Owner } from './instance';
+import {
+	DEFAULT_OWNER,
+	freePort,
+	N8nHome,
+	type N8nCommand,
+	type N8nServer,
+	type Owner,
+} from './instance';
 import { track } from './registry';
-import { ensureServiceBinaries, startPostgres, startRedis, type Postgres, type Redis, type ServiceBinaries } from './services';
+import {
+	ensureServiceBinaries,
+	startPostgres,
+	startRedis,
+	type Postgres,
+	type Redis,
+	type ServiceBinaries,
+} from './services';
 
 /** n8n 2.41's binary data modes that run without a licence: `database` (queue mode's default), `filesystem` (one folder every process reads), `default` (in memory, deprecated). */
 export type BinaryDataMode = 'database' | 'filesystem' | 'default';
@@ -57,7 +71,11 @@ export class ClusterProcess {
 	}
 
 	get running(): boolean {
-		return Boolean(this.server && this.server.process.exitCode === null && this.server.process.signalCode === null);
+		return Boolean(
+			this.server &&
+				this.server.process.exitCode === null &&
+				this.server.process.signalCode === null,
+		);
 	}
 
 	/** Reads the log line by line for the execution ids this process ran. */
@@ -75,7 +93,11 @@ export class ClusterProcess {
 
 	async start(env: Record<string, string> = {}): Promise<N8nServer> {
 		if (this.running) throw new Error(`${this.name} is already running`);
-		this.server = await this.home.start({ command: this.command, env, onOutput: (chunk) => this.read(chunk) });
+		this.server = await this.home.start({
+			command: this.command,
+			env,
+			onOutput: (chunk) => this.read(chunk),
+		});
 		return this.server;
 	}
 
@@ -143,7 +165,11 @@ export class N8nCluster {
 		const binaries = ensureServiceBinaries();
 		const [postgres, redis] = await Promise.all([startPostgres(binaries), startRedis(binaries)]);
 		const binaryDataDir = mkdtempSync(path.join(os.tmpdir(), 'tci-binary-data-'));
-		const untrackBinaryDir = track({ kind: 'dir', path: binaryDataDir, what: 'shared binary data folder' });
+		const untrackBinaryDir = track({
+			kind: 'dir',
+			path: binaryDataDir,
+			what: 'shared binary data folder',
+		});
 		const encryptionKey = randomBytes(24).toString('hex');
 		const balancerPort = await freePort(options.balancerPort ?? 0);
 		const mainPort = await freePort(options.mainPort ?? 0);
@@ -172,14 +198,18 @@ export class N8nCluster {
 		const processes: ClusterProcess[] = [];
 		const home = async (name: string, command: N8nCommand, port = 0) => {
 			// Files the Read/Write Files node reads are where every process can read them: main's files folder.
-			const env = processes.length ? { ...shared(), N8N_RESTRICT_FILE_ACCESS_TO: processes[0].home.filesDir } : shared();
+			const env = processes.length
+				? { ...shared(), N8N_RESTRICT_FILE_ACCESS_TO: processes[0].home.filesDir }
+				: shared();
 			const created = await N8nHome.create({ name: `queue-${name}`, port, encryptionKey, env });
 			processes.push(new ClusterProcess(name, command, created, onLine));
 		};
 		try {
 			await home('main', 'start', mainPort);
-			for (let index = 1; index <= (options.workers ?? 2); index++) await home(`worker-${index}`, 'worker');
-			for (let index = 1; index <= (options.webhooks ?? 2); index++) await home(`webhook-${index}`, 'webhook');
+			for (let index = 1; index <= (options.workers ?? 2); index++)
+				await home(`worker-${index}`, 'worker');
+			for (let index = 1; index <= (options.webhooks ?? 2); index++)
+				await home(`webhook-${index}`, 'webhook');
 		} catch (error) {
 			await Promise.all(processes.map(async (entry) => await entry.home.dispose()));
 			await Promise.all([postgres.stop(), redis.stop()]);
@@ -187,7 +217,16 @@ export class N8nCluster {
 			untrackBinaryDir();
 			throw error;
 		}
-		const cluster = new N8nCluster(encryptionKey, binaries, postgres, redis, binaryDataDir, untrackBinaryDir, processes, options);
+		const cluster = new N8nCluster(
+			encryptionKey,
+			binaries,
+			postgres,
+			redis,
+			binaryDataDir,
+			untrackBinaryDir,
+			processes,
+			options,
+		);
 		await cluster.listen(balancerPort);
 		return cluster;
 	}
@@ -200,7 +239,15 @@ export class N8nCluster {
 			env.N8N_DISABLE_PRODUCTION_MAIN_PROCESS = 'true';
 		}
 		if (entry.command === 'worker') {
-			Object.assign(env, { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(entry.home.port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' }, this.workerEnv);
+			Object.assign(
+				env,
+				{
+					QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+					QUEUE_HEALTH_CHECK_PORT: String(entry.home.port),
+					N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+				},
+				this.workerEnv,
+			);
 		}
 		return env;
 	}
@@ -222,7 +269,9 @@ export class N8nCluster {
 	/** Main first (it runs the database migrations), then the workers and webhook processors together. */
 	async startAll(): Promise<void> {
 		await this.startProcess(this.main);
-		await Promise.all([...this.workers, ...this.webhooks].map(async (entry) => await this.startProcess(entry)));
+		await Promise.all(
+			[...this.workers, ...this.webhooks].map(async (entry) => await this.startProcess(entry)),
+		);
 	}
 
 	/** Stops every n8n process (the services keep running). */
@@ -239,12 +288,16 @@ export class N8nCluster {
 
 	/** Which worker's log says it started and finished this execution (exactly one must). */
 	ranOn(executionId: string): string[] {
-		return this.processes.filter((entry) => entry.started.has(executionId) && entry.finished.has(executionId)).map((entry) => entry.name);
+		return this.processes
+			.filter((entry) => entry.started.has(executionId) && entry.finished.has(executionId))
+			.map((entry) => entry.name);
 	}
 
 	/** Which processes' logs say they started this execution at all. */
 	startedOn(executionId: string): string[] {
-		return this.processes.filter((entry) => entry.started.has(executionId)).map((entry) => entry.name);
+		return this.processes
+			.filter((entry) => entry.started.has(executionId))
+			.map((entry) => entry.name);
 	}
 
 	private async listen(port: number): Promise<void> {
@@ -257,11 +310,19 @@ export class N8nCluster {
 				if (target) this.balanced[target.name] = (this.balanced[target.name] ?? 0) + 1;
 			}
 			if (!target) {
-				response.writeHead(503, { 'content-type': 'text/plain' }).end('no webhook processor is running');
+				response
+					.writeHead(503, { 'content-type': 'text/plain' })
+					.end('no webhook processor is running');
 				return;
 			}
 			const upstream = httpRequest(
-				{ host: '127.0.0.1', port: target.home.port, method: request.method, path: request.url, headers: request.headers },
+				{
+					host: '127.0.0.1',
+					port: target.home.port,
+					method: request.method,
+					path: request.url,
+					headers: request.headers,
+				},
 				(answer) => {
 					response.writeHead(answer.statusCode ?? 502, answer.headers);
 					answer.pipe(response);

@@ -20,7 +20,10 @@ import { CREDENTIAL_TYPE, type CredentialImport, type N8nHome } from './instance
 export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
 
 /** The credential every example references (by this id and name). */
-export const EXAMPLE_CREDENTIAL = { id: 'tciEmulatorCred', name: 'Tencent Cloud Infinite (local emulator)' };
+export const EXAMPLE_CREDENTIAL = {
+	id: 'tciEmulatorCred',
+	name: 'Tencent Cloud Infinite (local emulator)',
+};
 
 export const EXAMPLE_FILES_DIR = '/home/node/.n8n-files/';
 export const EXAMPLE_IMAGE_BASE = 'http://127.0.0.1:8080/';
@@ -36,7 +39,13 @@ export interface ExampleWorkflow {
 	file: string;
 	id: string;
 	name: string;
-	nodes: Array<{ name: string; type: string; parameters: Record<string, unknown>; webhookId?: string; credentials?: Record<string, { id: string; name: string }> }>;
+	nodes: Array<{
+		name: string;
+		type: string;
+		parameters: Record<string, unknown>;
+		webhookId?: string;
+		credentials?: Record<string, { id: string; name: string }>;
+	}>;
 	[key: string]: unknown;
 }
 
@@ -47,7 +56,13 @@ export function exampleFiles(): string[] {
 }
 
 export function readExample(file: string): ExampleWorkflow {
-	return { ...(JSON.parse(readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')) as Omit<ExampleWorkflow, 'file'>), file } as ExampleWorkflow;
+	return {
+		...(JSON.parse(readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')) as Omit<
+			ExampleWorkflow,
+			'file'
+		>),
+		file,
+	} as ExampleWorkflow;
 }
 
 export interface Locations {
@@ -90,7 +105,8 @@ export function emulatorCredential(emulator: Emulator): CredentialImport {
 
 /** Puts the sample objects into the emulator's bucket. */
 export function seedEmulator(emulator: Emulator): void {
-	for (const [key, file] of Object.entries(SAMPLE_OBJECTS)) emulator.objects.set(key, readFileSync(path.join(REPO_ROOT, file)));
+	for (const [key, file] of Object.entries(SAMPLE_OBJECTS))
+		emulator.objects.set(key, readFileSync(path.join(REPO_ROOT, file)));
 }
 
 export interface SampleServer {
@@ -106,7 +122,11 @@ export async function startSampleServer(): Promise<SampleServer> {
 	const server: Server = createServer((request, response) => {
 		requests.push(request.url ?? '/');
 		const name = path.basename(new URL(request.url ?? '/', 'http://x').pathname);
-		const types: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.pdf': 'application/pdf' };
+		const types: Record<string, string> = {
+			'.png': 'image/png',
+			'.jpg': 'image/jpeg',
+			'.pdf': 'application/pdf',
+		};
 		const type = types[path.extname(name)];
 		let body: Buffer | undefined;
 		try {
@@ -145,7 +165,9 @@ export async function importExamples(
 	{ files = exampleFiles(), n8nBase = home.url }: { files?: string[]; n8nBase?: string } = {},
 ): Promise<ExampleWorkflow[]> {
 	await home.importCredentials([emulatorCredential(emulator)]);
-	const workflows = files.map((file) => localizeExample(file, { filesDir: home.filesDir, imageBase: sampleServer.url, n8nBase }));
+	const workflows = files.map((file) =>
+		localizeExample(file, { filesDir: home.filesDir, imageBase: sampleServer.url, n8nBase }),
+	);
 	await home.importWorkflows(workflows.map(({ file: _file, ...workflow }) => workflow));
 	return workflows;
 }

@@ -24,13 +24,20 @@ let cached: N8nInstall | undefined;
  */
 export function ensureN8n(): N8nInstall {
 	if (cached) return cached;
-	const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts/n8n/install.mjs'), '--json'], {
-		cwd: REPO_ROOT,
-		stdio: ['ignore', 'pipe', 'inherit'],
-		encoding: 'utf8',
-		timeout: 30 * 60 * 1000,
-	});
-	if (result.status !== 0) throw new Error(`installing n8n failed (exit ${result.status ?? result.signal}); see the lines above`);
+	const result = spawnSync(
+		process.execPath,
+		[path.join(REPO_ROOT, 'scripts/n8n/install.mjs'), '--json'],
+		{
+			cwd: REPO_ROOT,
+			stdio: ['ignore', 'pipe', 'inherit'],
+			encoding: 'utf8',
+			timeout: 30 * 60 * 1000,
+		},
+	);
+	if (result.status !== 0)
+		throw new Error(
+			`installing n8n failed (exit ${result.status ?? result.signal}); see the lines above`,
+		);
 	cached = JSON.parse(result.stdout.trim().split('\n').pop() ?? '{}') as N8nInstall;
 	return cached;
 }

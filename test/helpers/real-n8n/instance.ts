@@ -13,7 +13,15 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	cpSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -108,7 +116,18 @@ export interface ExecutionRun {
 
 export interface ExecutionResult {
 	resultData: {
-		runData: Record<string, Array<{ data?: { main?: Array<Array<{ json: Record<string, unknown>; binary?: Record<string, unknown> }> | null> }; error?: { message: string; description?: string } }>>;
+		runData: Record<
+			string,
+			Array<{
+				data?: {
+					main?: Array<Array<{
+						json: Record<string, unknown>;
+						binary?: Record<string, unknown>;
+					}> | null>;
+				};
+				error?: { message: string; description?: string };
+			}>
+		>;
 		lastNodeExecuted?: string;
 		error?: { message: string; description?: string; node?: { name: string } };
 	};
@@ -213,10 +232,15 @@ export class N8nHome {
 	static async create(options: HomeOptions = {}): Promise<N8nHome> {
 		const home = new N8nHome(ensureN8n(), options);
 		mkdirSync(home.filesDir, { recursive: true });
-		for (const file of ['sample.png', 'id-card.png']) cpSync(path.join(REPO_ROOT, 'test/fixtures', file), path.join(home.filesDir, file));
+		for (const file of ['sample.png', 'id-card.png'])
+			cpSync(path.join(REPO_ROOT, 'test/fixtures', file), path.join(home.filesDir, file));
 		// n8n reads its encryption key from here and must find the same one in N8N_ENCRYPTION_KEY.
 		mkdirSync(path.join(home.dir, '.n8n'), { recursive: true });
-		writeFileSync(path.join(home.dir, '.n8n', 'config'), JSON.stringify({ encryptionKey: home.encryptionKey }, null, '\t'), { mode: 0o600 });
+		writeFileSync(
+			path.join(home.dir, '.n8n', 'config'),
+			JSON.stringify({ encryptionKey: home.encryptionKey }, null, '\t'),
+			{ mode: 0o600 },
+		);
 		if (home.withPackage) installPackage(home.packageDir);
 		home.port = await freePort(home.preferredPort);
 		home.brokerPort = await freePort();
@@ -230,7 +254,11 @@ export class N8nHome {
 	env(): NodeJS.ProcessEnv {
 		// Not what jest, npm (npm_* of `npm test`: n8n's installer runs npm) or a parent n8n set for
 		// themselves (NODE_ENV=test makes n8n refuse to load nodes).
-		const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(NODE_ENV|JEST_.*|N8N_.*|DB_.*|NODE_OPTIONS|npm_.*|INIT_CWD)$/i.test(name)));
+		const inherited = Object.fromEntries(
+			Object.entries(process.env).filter(
+				([name]) => !/^(NODE_ENV|JEST_.*|N8N_.*|DB_.*|NODE_OPTIONS|npm_.*|INIT_CWD)$/i.test(name),
+			),
+		);
 		return {
 			...inherited,
 			NODE_ENV: 'production',
@@ -259,7 +287,9 @@ export class N8nHome {
 		});
 		live.add(child);
 		this.commands.add(child);
-		const untrack = child.pid ? track({ kind: 'group', id: child.pid, what: `n8n ${args[0]}` }) : () => undefined;
+		const untrack = child.pid
+			? track({ kind: 'group', id: child.pid, what: `n8n ${args[0]}` })
+			: () => undefined;
 		let stdout = '';
 		let stderr = '';
 		let output = '';
@@ -286,13 +316,19 @@ export class N8nHome {
 			this.commands.delete(child);
 			untrack();
 		});
-		if (timedOut) throw new Error(`n8n ${args.join(' ')} did not finish within ${timeoutMs} ms:\n${output.slice(-4000)}`);
+		if (timedOut)
+			throw new Error(
+				`n8n ${args.join(' ')} did not finish within ${timeoutMs} ms:\n${output.slice(-4000)}`,
+			);
 		return { code, stdout, stderr, output, ms: Date.now() - started };
 	}
 
 	private async cliOk(args: string[], options?: { timeoutMs?: number }): Promise<CliResult> {
 		const result = await this.cli(args, options);
-		if (result.code !== 0) throw new Error(`n8n ${args.join(' ')} exited with ${result.code}:\n${result.output.slice(-4000)}`);
+		if (result.code !== 0)
+			throw new Error(
+				`n8n ${args.join(' ')} exited with ${result.code}:\n${result.output.slice(-4000)}`,
+			);
 		return result;
 	}
 
@@ -332,16 +368,23 @@ export class N8nHome {
 		const result = run?.data;
 		const error =
 			result?.resultData?.error?.message ??
-			(cli.code !== 0 ? lastErrorLine(cli.output) ?? `n8n execute exited with ${cli.code}` : undefined);
+			(cli.code !== 0
+				? (lastErrorLine(cli.output) ?? `n8n execute exited with ${cli.code}`)
+				: undefined);
 		return {
 			cli,
 			result,
 			status: run?.status,
-			error: error && result?.resultData?.error?.description ? `${error} (${result.resultData.error.description})` : error,
+			error:
+				error && result?.resultData?.error?.description
+					? `${error} (${result.resultData.error.description})`
+					: error,
 			json(nodeName) {
 				if (!result?.resultData?.runData?.[nodeName]?.length) {
 					const ran = Object.keys(result?.resultData?.runData ?? {}).join(', ') || 'none';
-					throw new Error(`node "${nodeName}" did not run (ran: ${ran}; error: ${error ?? 'none'})\n${cli.output.slice(-3000)}`);
+					throw new Error(
+						`node "${nodeName}" did not run (ran: ${ran}; error: ${error ?? 'none'})\n${cli.output.slice(-3000)}`,
+					);
 				}
 				return nodeItems(result, nodeName);
 			},
@@ -358,7 +401,12 @@ export class N8nHome {
 		onOutput,
 		command = 'start',
 		env = {},
-	}: { readyTimeoutMs?: number; onOutput?: (chunk: string) => void; command?: N8nCommand; env?: Record<string, string> } = {}): Promise<N8nServer> {
+	}: {
+		readyTimeoutMs?: number;
+		onOutput?: (chunk: string) => void;
+		command?: N8nCommand;
+		env?: Record<string, string>;
+	} = {}): Promise<N8nServer> {
 		const server = new N8nServer(this, readyTimeoutMs, onOutput, command, env);
 		this.servers.add(server);
 		await server.started;
@@ -410,7 +458,12 @@ export interface Owner {
 	lastName: string;
 }
 
-export const DEFAULT_OWNER: Owner = { email: 'owner@example.com', password: 'Owner-Passw0rd', firstName: 'Demo', lastName: 'Owner' };
+export const DEFAULT_OWNER: Owner = {
+	email: 'owner@example.com',
+	password: 'Owner-Passw0rd',
+	firstName: 'Demo',
+	lastName: 'Owner',
+};
 
 export class N8nServer {
 	readonly url: string;
@@ -438,7 +491,9 @@ export class N8nServer {
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		live.add(this.process);
-		this.untrack = this.process.pid ? track({ kind: 'group', id: this.process.pid, what: `n8n ${command}` }) : () => undefined;
+		this.untrack = this.process.pid
+			? track({ kind: 'group', id: this.process.pid, what: `n8n ${command}` })
+			: () => undefined;
 		const keep = (chunk: Buffer) => {
 			this.output = (this.output + chunk.toString()).slice(-200_000);
 			onOutput?.(chunk.toString());
@@ -449,7 +504,9 @@ export class N8nServer {
 			this.exited = true;
 		});
 		/** Resolves when the n8n process has exited (for whatever reason). */
-		this.exitedPromise = new Promise((resolve) => this.process.once('exit', (code) => resolve(code)));
+		this.exitedPromise = new Promise((resolve) =>
+			this.process.once('exit', (code) => resolve(code)),
+		);
 		this.started = this.waitReady(readyTimeoutMs).catch(async (error: unknown) => {
 			await this.stop();
 			throw error;
@@ -459,9 +516,14 @@ export class N8nServer {
 	private async waitReady(timeoutMs: number): Promise<void> {
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
-			if (this.exited) throw new Error(`n8n ${this.command} exited with ${this.process.exitCode}:\n${this.output.slice(-4000)}`);
+			if (this.exited)
+				throw new Error(
+					`n8n ${this.command} exited with ${this.process.exitCode}:\n${this.output.slice(-4000)}`,
+				);
 			try {
-				const response = await fetch(`${this.url}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
+				const response = await fetch(`${this.url}/healthz/readiness`, {
+					signal: AbortSignal.timeout(2000),
+				});
 				if (response.ok) return;
 			} catch {
 				// not listening yet
@@ -475,7 +537,10 @@ export class N8nServer {
 	async waitForOutput(pattern: RegExp, timeoutMs = 30_000): Promise<void> {
 		const deadline = Date.now() + timeoutMs;
 		while (!pattern.test(this.output)) {
-			if (Date.now() > deadline) throw new Error(`n8n did not print ${pattern} within ${timeoutMs} ms:\n${this.output.slice(-3000)}`);
+			if (Date.now() > deadline)
+				throw new Error(
+					`n8n did not print ${pattern} within ${timeoutMs} ms:\n${this.output.slice(-3000)}`,
+				);
 			await new Promise((resolve) => setTimeout(resolve, 100));
 		}
 	}
@@ -487,7 +552,8 @@ export class N8nServer {
 			headers: { 'content-type': 'application/json', 'browser-id': BROWSER_ID },
 			body: JSON.stringify(owner),
 		});
-		if (!response.ok) throw new Error(`owner setup failed: ${response.status} ${await response.text()}`);
+		if (!response.ok)
+			throw new Error(`owner setup failed: ${response.status} ${await response.text()}`);
 		this.cookie = response.headers
 			.getSetCookie()
 			.map((cookie) => cookie.split(';')[0])
@@ -509,40 +575,69 @@ export class N8nServer {
 	}
 
 	/** A call to n8n's internal REST API (`/rest/...`) or another path, signed in as the owner. */
-	async request(pathname: string, init: { method?: string; body?: unknown } = {}): Promise<unknown> {
+	async request(
+		pathname: string,
+		init: { method?: string; body?: unknown } = {},
+	): Promise<unknown> {
 		const response = await fetch(`${this.url}${pathname}`, {
 			method: init.method ?? 'GET',
-			headers: { cookie: this.cookie, 'browser-id': BROWSER_ID, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
+			headers: {
+				cookie: this.cookie,
+				'browser-id': BROWSER_ID,
+				...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+			},
 			body: init.body === undefined ? undefined : JSON.stringify(init.body),
 		});
 		const text = await response.text();
-		if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${pathname}: ${response.status} ${text.slice(0, 500)}`);
+		if (!response.ok)
+			throw new Error(
+				`${init.method ?? 'GET'} ${pathname}: ${response.status} ${text.slice(0, 500)}`,
+			);
 		const parsed = text ? (JSON.parse(text) as unknown) : undefined;
-		return parsed && typeof parsed === 'object' && 'data' in parsed && pathname.startsWith('/rest/') ? (parsed as { data: unknown }).data : parsed;
+		return parsed && typeof parsed === 'object' && 'data' in parsed && pathname.startsWith('/rest/')
+			? (parsed as { data: unknown }).data
+			: parsed;
 	}
 
 	/** Executions of a workflow, newest first (status, mode, times; no data). */
 	async executions(workflowId: string): Promise<ExecutionSummary[]> {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-		const page = (await this.request(`/rest/executions?filter=${filter}`)) as { results: ExecutionSummary[] };
+		const page = (await this.request(`/rest/executions?filter=${filter}`)) as {
+			results: ExecutionSummary[];
+		};
 		return page.results;
 	}
 
 	/** One execution with its data (n8n stores it "flatted"; parsed here with n8n's own flatted). */
 	async execution(id: string): Promise<ExecutionSummary & { data: ExecutionResult }> {
-		const raw = (await this.request(`/rest/executions/${id}`)) as ExecutionSummary & { data: string };
-		const flatted = createRequire(this.home.install.n8nBin)('flatted') as { parse(text: string): unknown };
+		const raw = (await this.request(`/rest/executions/${id}`)) as ExecutionSummary & {
+			data: string;
+		};
+		const flatted = createRequire(this.home.install.n8nBin)('flatted') as {
+			parse(text: string): unknown;
+		};
 		return { ...raw, data: flatted.parse(raw.data) as ExecutionResult };
 	}
 
 	/** Polls until the workflow has `count` finished executions (bounded), and returns them with data, oldest first. */
-	async waitForExecutions(workflowId: string, count = 1, timeoutMs = 30_000): Promise<Array<ExecutionSummary & { data: ExecutionResult }>> {
+	async waitForExecutions(
+		workflowId: string,
+		count = 1,
+		timeoutMs = 30_000,
+	): Promise<Array<ExecutionSummary & { data: ExecutionResult }>> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
-			const finished = (await this.executions(workflowId)).filter((execution) => !['new', 'running', 'waiting'].includes(execution.status));
-			if (finished.length >= count) return await Promise.all(finished.reverse().map(async (execution) => await this.execution(execution.id)));
+			const finished = (await this.executions(workflowId)).filter(
+				(execution) => !['new', 'running', 'waiting'].includes(execution.status),
+			);
+			if (finished.length >= count)
+				return await Promise.all(
+					finished.reverse().map(async (execution) => await this.execution(execution.id)),
+				);
 			if (Date.now() > deadline) {
-				throw new Error(`workflow ${workflowId} has ${finished.length} finished execution(s), not ${count}, after ${timeoutMs} ms:\n${this.output.slice(-3000)}`);
+				throw new Error(
+					`workflow ${workflowId} has ${finished.length} finished execution(s), not ${count}, after ${timeoutMs} ms:\n${this.output.slice(-3000)}`,
+				);
 			}
 			await new Promise((resolve) => setTimeout(resolve, 200));
 		}
@@ -550,13 +645,18 @@ export class N8nServer {
 
 	/** Saves a credential as the editor's credential dialog does (`POST /rest/credentials`); returns its id. */
 	async createCredential(credential: Omit<CredentialImport, 'id'>): Promise<string> {
-		const saved = (await this.request('/rest/credentials', { method: 'POST', body: credential })) as { id: string };
+		const saved = (await this.request('/rest/credentials', {
+			method: 'POST',
+			body: credential,
+		})) as { id: string };
 		return saved.id;
 	}
 
 	/** Saves a workflow as the editor does (`POST /rest/workflows`); returns its id. */
 	async createWorkflow(workflow: Record<string, unknown>): Promise<string> {
-		const saved = (await this.request('/rest/workflows', { method: 'POST', body: workflow })) as { id: string };
+		const saved = (await this.request('/rest/workflows', { method: 'POST', body: workflow })) as {
+			id: string;
+		};
 		return saved.id;
 	}
 
@@ -565,18 +665,32 @@ export class N8nServer {
 	 * (`POST /rest/workflows/<id>/run`), waits until it has finished (bounded) and returns the
 	 * execution with its data.
 	 */
-	async runManually(workflowId: string, trigger: string, timeoutMs = 60_000): Promise<ExecutionSummary & { data: ExecutionResult }> {
-		const started = (await this.request(`/rest/workflows/${workflowId}/run`, { method: 'POST', body: { triggerToStartFrom: { name: trigger } } })) as {
+	async runManually(
+		workflowId: string,
+		trigger: string,
+		timeoutMs = 60_000,
+	): Promise<ExecutionSummary & { data: ExecutionResult }> {
+		const started = (await this.request(`/rest/workflows/${workflowId}/run`, {
+			method: 'POST',
+			body: { triggerToStartFrom: { name: trigger } },
+		})) as {
 			executionId?: string;
 		};
-		if (!started.executionId) throw new Error(`workflow ${workflowId} did not start: ${JSON.stringify(started)}`);
+		if (!started.executionId)
+			throw new Error(`workflow ${workflowId} did not start: ${JSON.stringify(started)}`);
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-			const page = (await this.request(`/rest/executions?filter=${filter}`)) as { results: ExecutionSummary[] };
+			const page = (await this.request(`/rest/executions?filter=${filter}`)) as {
+				results: ExecutionSummary[];
+			};
 			const summary = page.results.find((execution) => execution.id === started.executionId);
-			if (summary && !['new', 'running', 'waiting'].includes(summary.status)) return await this.execution(started.executionId);
-			if (Date.now() > deadline) throw new Error(`execution ${started.executionId} did not finish within ${timeoutMs} ms:\n${this.output.slice(-3000)}`);
+			if (summary && !['new', 'running', 'waiting'].includes(summary.status))
+				return await this.execution(started.executionId);
+			if (Date.now() > deadline)
+				throw new Error(
+					`execution ${started.executionId} did not finish within ${timeoutMs} ms:\n${this.output.slice(-3000)}`,
+				);
 			await new Promise((resolve) => setTimeout(resolve, 100));
 		}
 	}
@@ -598,9 +712,15 @@ export interface ExecutionSummary {
 }
 
 /** Output items (json) of a node in an execution's data: output 0 of its last run. */
-export function nodeItems(result: ExecutionResult, nodeName: string): Array<Record<string, unknown>> {
+export function nodeItems(
+	result: ExecutionResult,
+	nodeName: string,
+): Array<Record<string, unknown>> {
 	const runs = result.resultData.runData[nodeName];
-	if (!runs?.length) throw new Error(`node "${nodeName}" did not run (ran: ${Object.keys(result.resultData.runData).join(', ') || 'none'})`);
+	if (!runs?.length)
+		throw new Error(
+			`node "${nodeName}" did not run (ran: ${Object.keys(result.resultData.runData).join(', ') || 'none'})`,
+		);
 	return (runs[runs.length - 1].data?.main?.[0] ?? []).map((item) => item.json);
 }
 
@@ -611,16 +731,23 @@ export function nodeItems(result: ExecutionResult, nodeName: string): Array<Reco
  * node_modules, so no registry is needed).
  */
 export function installPackage(target: string): void {
-	const packed = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO_ROOT, encoding: 'utf8' });
+	const packed = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+		cwd: REPO_ROOT,
+		encoding: 'utf8',
+	});
 	if (packed.status !== 0) throw new Error(`npm pack --dry-run failed: ${packed.stderr}`);
 	const [{ files }] = JSON.parse(packed.stdout) as Array<{ files: Array<{ path: string }> }>;
-	if (!files.some((file) => file.path.startsWith('dist/'))) throw new Error('dist/ is missing: run npm run build first');
+	if (!files.some((file) => file.path.startsWith('dist/')))
+		throw new Error('dist/ is missing: run npm run build first');
 	rmSync(target, { recursive: true, force: true });
 	for (const { path: file } of files) {
 		mkdirSync(path.dirname(path.join(target, file)), { recursive: true });
 		cpSync(path.join(REPO_ROOT, file), path.join(target, file));
 	}
-	const manifest = JSON.parse(readFileSync(path.join(target, 'package.json'), 'utf8')) as Record<string, unknown>;
+	const manifest = JSON.parse(readFileSync(path.join(target, 'package.json'), 'utf8')) as Record<
+		string,
+		unknown
+	>;
 	delete manifest.devDependencies;
 	delete manifest.peerDependencies;
 	delete manifest.optionalDependencies;
@@ -634,9 +761,15 @@ export function installPackage(target: string): void {
 		if (copied.has(name)) continue;
 		copied.add(name);
 		const source = path.join(REPO_ROOT, 'node_modules', name);
-		if (!existsSync(source)) throw new Error(`runtime dependency ${name} is not in node_modules: run npm ci`);
+		if (!existsSync(source))
+			throw new Error(`runtime dependency ${name} is not in node_modules: run npm ci`);
 		cpSync(source, path.join(target, 'node_modules', name), { recursive: true, dereference: true });
-		const dependencies = (JSON.parse(readFileSync(path.join(source, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {};
+		const dependencies =
+			(
+				JSON.parse(readFileSync(path.join(source, 'package.json'), 'utf8')) as {
+					dependencies?: Record<string, string>;
+				}
+			).dependencies ?? {};
 		queue.push(...Object.keys(dependencies));
 	}
 }

@@ -15,7 +15,12 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import {
+	createServer as createHttpServer,
+	request as httpRequest,
+	type IncomingMessage,
+	type Server,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import os from 'node:os';
@@ -77,13 +82,25 @@ export class LocalRegistry {
 				'',
 			].join('\n'),
 		);
-		const child = spawn(nodeBin, [path.join(REPO_ROOT, 'node_modules/verdaccio/bin/verdaccio'), '--config', config, '--listen', `127.0.0.1:${port}`], {
-			cwd: dir,
-			env: cleanNpmEnv({ VERDACCIO_HANDLE_KILL_SIGNALS: 'true' }),
-			detached: true,
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		const untrack = child.pid ? track({ kind: 'group', id: child.pid, what: 'verdaccio' }) : () => undefined;
+		const child = spawn(
+			nodeBin,
+			[
+				path.join(REPO_ROOT, 'node_modules/verdaccio/bin/verdaccio'),
+				'--config',
+				config,
+				'--listen',
+				`127.0.0.1:${port}`,
+			],
+			{
+				cwd: dir,
+				env: cleanNpmEnv({ VERDACCIO_HANDLE_KILL_SIGNALS: 'true' }),
+				detached: true,
+				stdio: ['ignore', 'pipe', 'pipe'],
+			},
+		);
+		const untrack = child.pid
+			? track({ kind: 'group', id: child.pid, what: 'verdaccio' })
+			: () => undefined;
 		const registry = new LocalRegistry(dir, port, child, untrack, untrackDir);
 		try {
 			await registry.waitReady();
@@ -98,7 +115,8 @@ export class LocalRegistry {
 	private async waitReady(timeoutMs = 30_000): Promise<void> {
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
-			if (this.process.exitCode !== null) throw new Error(`verdaccio exited with ${this.process.exitCode}:\n${this.output}`);
+			if (this.process.exitCode !== null)
+				throw new Error(`verdaccio exited with ${this.process.exitCode}:\n${this.output}`);
 			try {
 				if ((await fetch(`${this.url}/-/ping`, { signal: AbortSignal.timeout(2000) })).ok) return;
 			} catch {
@@ -114,27 +132,56 @@ export class LocalRegistry {
 		const response = await fetch(`${this.url}/-/user/org.couchdb.user:publisher`, {
 			method: 'PUT',
 			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ name: 'publisher', password: 'publisher-passw0rd', type: 'user', roles: [], date: new Date().toISOString() }),
+			body: JSON.stringify({
+				name: 'publisher',
+				password: 'publisher-passw0rd',
+				type: 'user',
+				roles: [],
+				date: new Date().toISOString(),
+			}),
 		});
 		const body = (await response.json()) as { token?: string };
-		if (!response.ok || !body.token) throw new Error(`verdaccio refused the publisher: ${response.status} ${JSON.stringify(body)}`);
+		if (!response.ok || !body.token)
+			throw new Error(
+				`verdaccio refused the publisher: ${response.status} ${JSON.stringify(body)}`,
+			);
 		this.token = body.token;
 	}
 
 	/** `npm publish <tarball>` to this registry (the command the publish workflow runs, without provenance). */
 	publish(tarball: string): string {
-		const result = spawnSync('npm', ['publish', tarball, `--registry=${this.url}/`, `--//127.0.0.1:${this.port}/:_authToken=${this.token}`, '--ignore-scripts', '--provenance=false'], {
-			cwd: this.dir,
-			env: cleanNpmEnv({ npm_config_update_notifier: 'false', npm_config_cache: path.join(this.dir, 'npm-cache') }),
-			encoding: 'utf8',
-			timeout: 60_000,
-		});
-		if (result.status !== 0) throw new Error(`npm publish ${path.basename(tarball)} failed:\n${result.stdout}\n${result.stderr}`);
+		const result = spawnSync(
+			'npm',
+			[
+				'publish',
+				tarball,
+				`--registry=${this.url}/`,
+				`--//127.0.0.1:${this.port}/:_authToken=${this.token}`,
+				'--ignore-scripts',
+				'--provenance=false',
+			],
+			{
+				cwd: this.dir,
+				env: cleanNpmEnv({
+					npm_config_update_notifier: 'false',
+					npm_config_cache: path.join(this.dir, 'npm-cache'),
+				}),
+				encoding: 'utf8',
+				timeout: 60_000,
+			},
+		);
+		if (result.status !== 0)
+			throw new Error(
+				`npm publish ${path.basename(tarball)} failed:\n${result.stdout}\n${result.stderr}`,
+			);
 		return `${result.stdout}${result.stderr}`;
 	}
 
 	/** The registry's document for a package (versions, dist-tags). */
-	async packument(name: string): Promise<{ 'dist-tags': Record<string, string>; versions: Record<string, { dist: { integrity: string; tarball: string } }> }> {
+	async packument(name: string): Promise<{
+		'dist-tags': Record<string, string>;
+		versions: Record<string, { dist: { integrity: string; tarball: string } }>;
+	}> {
 		const response = await fetch(`${this.url}/${name}`);
 		if (!response.ok) throw new Error(`GET /${name}: ${response.status}`);
 		return (await response.json()) as never;
@@ -193,7 +240,10 @@ export class RegistryProxy {
 			const upstream = httpRequest(
 				`${registry.url}${request.url}`,
 				// The registry writes tarball URLs for the host and protocol it was asked on.
-				{ method: request.method, headers: { ...request.headers, host: NPMJS_HOST, 'x-forwarded-proto': 'https' } },
+				{
+					method: request.method,
+					headers: { ...request.headers, host: NPMJS_HOST, 'x-forwarded-proto': 'https' },
+				},
 				(answer: IncomingMessage) => {
 					response.writeHead(answer.statusCode ?? 502, answer.headers);
 					answer.pipe(response);
@@ -234,7 +284,10 @@ export class RegistryProxy {
 	 */
 	private trustedFile(): string {
 		const file = path.join(this.dir, 'trusted.pem');
-		writeFileSync(file, `${readFileSync(this.caFile, 'utf8')}\n${readFileSync(EMULATOR_CA_PATH, 'utf8')}`);
+		writeFileSync(
+			file,
+			`${readFileSync(this.caFile, 'utf8')}\n${readFileSync(EMULATOR_CA_PATH, 'utf8')}`,
+		);
 		return file;
 	}
 
@@ -259,7 +312,10 @@ export class RegistryProxy {
 	async close(): Promise<void> {
 		this.proxy.closeAllConnections();
 		this.tls.closeAllConnections();
-		await Promise.all([new Promise((resolve) => this.proxy.close(resolve)), new Promise((resolve) => this.tls.close(resolve))]);
+		await Promise.all([
+			new Promise((resolve) => this.proxy.close(resolve)),
+			new Promise((resolve) => this.tls.close(resolve)),
+		]);
 		rmSync(this.dir, { recursive: true, force: true });
 		this.untrackDir();
 	}
@@ -272,9 +328,48 @@ function makeCertificates(dir: string): { caFile: string; key: string; cert: str
 		if (result.status !== 0) throw new Error(`openssl ${args[0]} failed: ${result.stderr}`);
 	};
 	const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-	openssl(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=n8n-nodes-tencent-cloud-infinite test registry CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+	openssl([
+		'req',
+		'-x509',
+		...ec,
+		'-keyout',
+		'ca.key',
+		'-out',
+		'ca.pem',
+		'-days',
+		'2',
+		'-subj',
+		'/CN=n8n-nodes-tencent-cloud-infinite test registry CA',
+		'-addext',
+		'basicConstraints=critical,CA:TRUE',
+		'-addext',
+		'keyUsage=critical,keyCertSign,cRLSign',
+	]);
 	openssl(['req', ...ec, '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', `/CN=${NPMJS_HOST}`]);
-	writeFileSync(path.join(dir, 'leaf.ext'), `subjectAltName=DNS:${NPMJS_HOST}\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n`);
-	openssl(['x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'leaf.pem', '-days', '2', '-extfile', 'leaf.ext']);
-	return { caFile: path.join(dir, 'ca.pem'), key: readFileSync(path.join(dir, 'leaf.key'), 'utf8'), cert: readFileSync(path.join(dir, 'leaf.pem'), 'utf8') };
+	writeFileSync(
+		path.join(dir, 'leaf.ext'),
+		`subjectAltName=DNS:${NPMJS_HOST}\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n`,
+	);
+	openssl([
+		'x509',
+		'-req',
+		'-in',
+		'leaf.csr',
+		'-CA',
+		'ca.pem',
+		'-CAkey',
+		'ca.key',
+		'-CAcreateserial',
+		'-out',
+		'leaf.pem',
+		'-days',
+		'2',
+		'-extfile',
+		'leaf.ext',
+	]);
+	return {
+		caFile: path.join(dir, 'ca.pem'),
+		key: readFileSync(path.join(dir, 'leaf.key'), 'utf8'),
+		cert: readFileSync(path.join(dir, 'leaf.pem'), 'utf8'),
+	};
 }

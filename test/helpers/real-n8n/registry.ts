@@ -9,7 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-type Entry = { kind: 'group' | 'pid'; id: number; what: string } | { kind: 'dir'; path: string; what: string };
+type Entry =
+	| { kind: 'group' | 'pid'; id: number; what: string }
+	| { kind: 'dir'; path: string; what: string };
 
 /** Notes something to clean up; returns the function that forgets it again. */
 export function track(entry: Entry): () => void {
@@ -44,7 +46,9 @@ export function cleanUpTracked(registry: string): string[] {
 	}
 	const entries = files.flatMap((file) => {
 		try {
-			return [{ file, entry: JSON.parse(readFileSync(path.join(registry, file), 'utf8')) as Entry }];
+			return [
+				{ file, entry: JSON.parse(readFileSync(path.join(registry, file), 'utf8')) as Entry },
+			];
 		} catch {
 			return [];
 		}

@@ -44,7 +44,11 @@ export interface ServiceBinaries {
 function apt(args: string[]): boolean {
 	const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
 	const command = [...sudo, 'apt-get', ...args];
-	const result = spawnSync(command[0], command.slice(1), { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeout: 15 * 60 * 1000 });
+	const result = spawnSync(command[0], command.slice(1), {
+		stdio: ['ignore', 'inherit', 'inherit'],
+		env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+		timeout: 15 * 60 * 1000,
+	});
 	return result.status === 0;
 }
 
@@ -52,15 +56,26 @@ function apt(args: string[]): boolean {
 export function ensureServiceBinaries(): ServiceBinaries {
 	let installed = false;
 	if (!postgresBinDir() || !onPath('redis-server')) {
-		process.stderr.write(`queue mode: installing ${PACKAGES.join(' and ')} from Debian's packages (apt-get)\n`);
-		if (!apt(['install', '-y', '-q', ...PACKAGES]) && !(apt(['update', '-q']) && apt(['install', '-y', '-q', ...PACKAGES]))) {
-			throw new Error(`apt-get could not install ${PACKAGES.join(', ')}; install them by hand (they are needed for n8n's queue mode)`);
+		process.stderr.write(
+			`queue mode: installing ${PACKAGES.join(' and ')} from Debian's packages (apt-get)\n`,
+		);
+		if (
+			!apt(['install', '-y', '-q', ...PACKAGES]) &&
+			!(apt(['update', '-q']) && apt(['install', '-y', '-q', ...PACKAGES]))
+		) {
+			throw new Error(
+				`apt-get could not install ${PACKAGES.join(', ')}; install them by hand (they are needed for n8n's queue mode)`,
+			);
 		}
 		installed = true;
 	}
 	const postgresBin = postgresBinDir();
-	if (!postgresBin) throw new Error('PostgreSQL was installed but /usr/lib/postgresql/<version>/bin/postgres is not there');
-	const version = (command: string, args: string[]) => spawnSync(command, args, { encoding: 'utf8' }).stdout.trim();
+	if (!postgresBin)
+		throw new Error(
+			'PostgreSQL was installed but /usr/lib/postgresql/<version>/bin/postgres is not there',
+		);
+	const version = (command: string, args: string[]) =>
+		spawnSync(command, args, { encoding: 'utf8' }).stdout.trim();
 	return {
 		postgresBin,
 		redisServer: 'redis-server',
@@ -74,20 +89,37 @@ export function ensureServiceBinaries(): ServiceBinaries {
 function asPostgresUser(command: string, args: string[]): [string, string[]] {
 	if (process.getuid?.() !== 0) return [command, args];
 	// setpriv executes the command itself (no extra parent process), so its pid is the server's.
-	return ['setpriv', ['--reuid=postgres', '--regid=postgres', '--clear-groups', '--', command, ...args]];
+	return [
+		'setpriv',
+		['--reuid=postgres', '--regid=postgres', '--clear-groups', '--', command, ...args],
+	];
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
+async function waitFor(
+	what: string,
+	check: () => Promise<boolean>,
+	child: ChildProcess,
+	output: () => string,
+	timeoutMs: number,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
-		if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${what} exited (${child.exitCode ?? child.signalCode}):\n${output().slice(-3000)}`);
+		if (child.exitCode !== null || child.signalCode !== null)
+			throw new Error(
+				`${what} exited (${child.exitCode ?? child.signalCode}):\n${output().slice(-3000)}`,
+			);
 		if (await check().catch(() => false)) return;
 		await new Promise((resolve) => setTimeout(resolve, 200));
 	}
 	throw new Error(`${what} was not ready within ${timeoutMs} ms:\n${output().slice(-3000)}`);
 }
 
-function spawnTracked(command: string, args: string[], what: string, cwd: string): { child: ChildProcess; output: () => string; untrack: () => void } {
+function spawnTracked(
+	command: string,
+	args: string[],
+	what: string,
+	cwd: string,
+): { child: ChildProcess; output: () => string; untrack: () => void } {
 	const child = spawn(command, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 	let text = '';
 	const keep = (chunk: Buffer) => (text = (text + chunk.toString()).slice(-50_000));
@@ -113,7 +145,9 @@ export interface Postgres {
  * A PostgreSQL server on 127.0.0.1 with a database `n8n` (user `n8n`, trust authentication on
  * loopback only), tuned for throwaway data: no fsync.
  */
-export async function startPostgres(binaries: ServiceBinaries = ensureServiceBinaries()): Promise<Postgres> {
+export async function startPostgres(
+	binaries: ServiceBinaries = ensureServiceBinaries(),
+): Promise<Postgres> {
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'tci-postgres-'));
 	const untrackDir = track({ kind: 'dir', path: dir, what: 'PostgreSQL data folder' });
 	const dataDir = path.join(dir, 'data');
@@ -124,7 +158,17 @@ export async function startPostgres(binaries: ServiceBinaries = ensureServiceBin
 		chownSync(socketDir, postgresUid(), postgresGid());
 	}
 	const bin = (name: string) => path.join(binaries.postgresBin, name);
-	const [initCommand, initArgs] = asPostgresUser(bin('initdb'), ['-D', dataDir, '-U', 'n8n', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
+	const [initCommand, initArgs] = asPostgresUser(bin('initdb'), [
+		'-D',
+		dataDir,
+		'-U',
+		'n8n',
+		'--auth=trust',
+		'-E',
+		'UTF8',
+		'--no-sync',
+		'--no-instructions',
+	]);
 	const init = spawnSync(initCommand, initArgs, { cwd: dir, encoding: 'utf8', timeout: 120_000 });
 	if (init.status !== 0) {
 		rmSync(dir, { recursive: true, force: true });
@@ -132,11 +176,42 @@ export async function startPostgres(binaries: ServiceBinaries = ensureServiceBin
 		throw new Error(`initdb failed (${init.status}):\n${init.stdout}\n${init.stderr}`);
 	}
 	const port = await freePort();
-	const settings = ['listen_addresses=127.0.0.1', 'fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=300', `unix_socket_directories=${socketDir}`];
-	const [command, args] = asPostgresUser(bin('postgres'), ['-D', dataDir, '-p', String(port), ...settings.flatMap((setting) => ['-c', setting])]);
+	const settings = [
+		'listen_addresses=127.0.0.1',
+		'fsync=off',
+		'synchronous_commit=off',
+		'full_page_writes=off',
+		'max_connections=300',
+		`unix_socket_directories=${socketDir}`,
+	];
+	const [command, args] = asPostgresUser(bin('postgres'), [
+		'-D',
+		dataDir,
+		'-p',
+		String(port),
+		...settings.flatMap((setting) => ['-c', setting]),
+	]);
 	const server = spawnTracked(command, args, 'PostgreSQL', dir);
 	const psql = (statement: string, database = 'n8n') =>
-		spawnSync(bin('psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', '-d', database, '-At', '-v', 'ON_ERROR_STOP=1', '-c', statement], { encoding: 'utf8', timeout: 60_000 });
+		spawnSync(
+			bin('psql'),
+			[
+				'-h',
+				'127.0.0.1',
+				'-p',
+				String(port),
+				'-U',
+				'n8n',
+				'-d',
+				database,
+				'-At',
+				'-v',
+				'ON_ERROR_STOP=1',
+				'-c',
+				statement,
+			],
+			{ encoding: 'utf8', timeout: 60_000 },
+		);
 	const stop = async () => {
 		// SIGINT is PostgreSQL's fast shutdown (SIGTERM waits for every client to leave).
 		if (server.child.exitCode === null && server.child.pid) {
@@ -152,7 +227,13 @@ export async function startPostgres(binaries: ServiceBinaries = ensureServiceBin
 		untrackDir();
 	};
 	try {
-		await waitFor('PostgreSQL', async () => psql('SELECT 1', 'postgres').status === 0, server.child, server.output, 60_000);
+		await waitFor(
+			'PostgreSQL',
+			async () => psql('SELECT 1', 'postgres').status === 0,
+			server.child,
+			server.output,
+			60_000,
+		);
 		const created = psql('CREATE DATABASE n8n', 'postgres');
 		if (created.status !== 0) throw new Error(`CREATE DATABASE failed: ${created.stderr}`);
 	} catch (error) {
@@ -177,7 +258,8 @@ export async function startPostgres(binaries: ServiceBinaries = ensureServiceBin
 
 function idOf(flag: '-u' | '-g'): number {
 	const result = spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' });
-	if (result.status !== 0) throw new Error('there is no postgres user (Debian’s postgresql package creates it)');
+	if (result.status !== 0)
+		throw new Error('there is no postgres user (Debian’s postgresql package creates it)');
 	return Number(result.stdout.trim());
 }
 const postgresUid = () => idOf('-u');
@@ -209,11 +291,31 @@ async function redisAnswers(port: number): Promise<boolean> {
 }
 
 /** A Redis server on 127.0.0.1 that keeps nothing on disk. */
-export async function startRedis(binaries: ServiceBinaries = ensureServiceBinaries()): Promise<Redis> {
+export async function startRedis(
+	binaries: ServiceBinaries = ensureServiceBinaries(),
+): Promise<Redis> {
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'tci-redis-'));
 	const untrackDir = track({ kind: 'dir', path: dir, what: 'Redis folder' });
 	const port = await freePort();
-	const server = spawnTracked(binaries.redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes'], 'Redis', dir);
+	const server = spawnTracked(
+		binaries.redisServer,
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			dir,
+			'--protected-mode',
+			'yes',
+		],
+		'Redis',
+		dir,
+	);
 	const stop = async () => {
 		await stopProcess(server.child, 5000);
 		server.untrack();
@@ -221,7 +323,13 @@ export async function startRedis(binaries: ServiceBinaries = ensureServiceBinari
 		untrackDir();
 	};
 	try {
-		await waitFor('Redis', async () => await redisAnswers(port), server.child, server.output, 30_000);
+		await waitFor(
+			'Redis',
+			async () => await redisAnswers(port),
+			server.child,
+			server.output,
+			30_000,
+		);
 	} catch (error) {
 		await stop();
 		throw error;

@@ -16,7 +16,12 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['job'] } },
 		options: [
-			{ name: 'Cancel', value: 'cancel', description: 'Cancel jobs that have not started yet', action: 'Cancel jobs' },
+			{
+				name: 'Cancel',
+				value: 'cancel',
+				description: 'Cancel jobs that have not started yet',
+				action: 'Cancel jobs',
+			},
 			{ name: 'Get', value: 'get', description: 'Get one or more jobs by ID', action: 'Get jobs' },
 			{ name: 'Get Many', value: 'getAll', description: 'List jobs', action: 'Get many jobs' },
 			{
@@ -25,7 +30,12 @@ export const description: INodeProperties[] = [
 				description: 'Read the fields of an ID card or driving licence',
 				action: 'Submit a card recognition job',
 			},
-			{ name: 'Submit OCR Job', value: 'submitOcrJob', description: 'Recognize text asynchronously', action: 'Submit an OCR job' },
+			{
+				name: 'Submit OCR Job',
+				value: 'submitOcrJob',
+				description: 'Recognize text asynchronously',
+				action: 'Submit an OCR job',
+			},
 		],
 		default: 'submitOcrJob',
 	},

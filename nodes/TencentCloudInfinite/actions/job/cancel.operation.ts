@@ -1,4 +1,10 @@
-import { NodeApiError, updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeApiError,
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { jobIdsField, toolDescriptionField } from '../common.descriptions';
 import { processItems } from '../../helpers/items';
@@ -12,10 +18,17 @@ const properties: INodeProperties[] = [
 	toolDescriptionField(
 		'Cancels Cloud Infinite jobs that have not started yet. Pass one job ID or several separated by commas. Returns one entry per job: jobId, cancelled (true or false), state, and reason when it could not be cancelled.',
 	),
-	{ ...jobIdsField, description: 'One job ID, or several separated by commas; only jobs that have not started can be cancelled (Tencent docs)' },
+	{
+		...jobIdsField,
+		description:
+			'One job ID, or several separated by commas; only jobs that have not started can be cancelled (Tencent docs)',
+	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['job'], operation: ['cancel'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['job'], operation: ['cancel'] } },
+	properties,
+);
 
 interface Outcome {
 	jobId: string;
@@ -31,7 +44,10 @@ interface Outcome {
  * then is not documented: test/conformance/cancel/SILENT.md); a refusal of the service is kept
  * with its code and message. Every cancel is checked by reading the job again.
  */
-export async function execute(this: IExecuteFunctions, params: NodeParameters): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	params: NodeParameters,
+): Promise<INodeExecutionData[]> {
 	return await processItems(this, 1, async (itemIndex) => {
 		const ids = readJobIds(params.item(itemIndex), 'jobIds');
 		const scope = { itemIndex };
@@ -42,16 +58,36 @@ export async function execute(this: IExecuteFunctions, params: NodeParameters): 
 			const job = known.get(jobId);
 			const tag = job ? String(job.Tag ?? '') || null : null;
 			if (!job) {
-				outcomes.push({ jobId, cancelled: false, state: null, reason: 'No job with this ID exists in this bucket', tag });
+				outcomes.push({
+					jobId,
+					cancelled: false,
+					state: null,
+					reason: 'No job with this ID exists in this bucket',
+					tag,
+				});
 				continue;
 			}
 			const state = String(job.State);
 			if (FINAL_STATES.includes(state)) {
-				outcomes.push({ jobId, cancelled: state === 'Cancel', state, reason: state === 'Cancel' ? 'It was already cancelled' : `It has already finished (${state})`, tag });
+				outcomes.push({
+					jobId,
+					cancelled: state === 'Cancel',
+					state,
+					reason:
+						state === 'Cancel' ? 'It was already cancelled' : `It has already finished (${state})`,
+					tag,
+				});
 				continue;
 			}
 			const refused = await ciRequest
-				.call(this, { service: 'ci', method: 'PUT', path: `/jobs/${jobId}`, query: { cancel: '' }, input: { jobId }, ...scope })
+				.call(this, {
+					service: 'ci',
+					method: 'PUT',
+					path: `/jobs/${jobId}`,
+					query: { cancel: '' },
+					input: { jobId },
+					...scope,
+				})
 				.then(
 					() => undefined,
 					(error: unknown) => {
@@ -63,14 +99,22 @@ export async function execute(this: IExecuteFunctions, params: NodeParameters): 
 				);
 			outcomes.push({ jobId, cancelled: false, state, reason: refused ?? null, tag });
 		}
-		const sent = outcomes.filter((outcome) => outcome.state !== null && !FINAL_STATES.includes(outcome.state) && outcome.reason === null);
+		const sent = outcomes.filter(
+			(outcome) =>
+				outcome.state !== null && !FINAL_STATES.includes(outcome.state) && outcome.reason === null,
+		);
 		if (sent.length) {
-			const after = await describeJobs(this, sent.map((outcome) => outcome.jobId), scope);
+			const after = await describeJobs(
+				this,
+				sent.map((outcome) => outcome.jobId),
+				scope,
+			);
 			for (const outcome of sent) {
 				const job = after.jobs.find((entry) => String(entry.JobId) === outcome.jobId);
 				outcome.state = job ? String(job.State) : null;
 				outcome.cancelled = outcome.state === 'Cancel';
-				if (!outcome.cancelled) outcome.reason = `The service accepted the cancel, but the job is ${outcome.state ?? 'gone'}`;
+				if (!outcome.cancelled)
+					outcome.reason = `The service accepted the cancel, but the job is ${outcome.state ?? 'gone'}`;
 			}
 		}
 		return outcomes.map((outcome) => ({ json: { ...outcome } }));

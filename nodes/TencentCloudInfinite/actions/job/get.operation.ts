@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { jobIdsField, outputFields, toolDescriptionField } from '../common.descriptions';
 import { processItems } from '../../helpers/items';
@@ -15,20 +20,32 @@ const properties: INodeProperties[] = [
 	...outputFields,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['job'], operation: ['get'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['job'], operation: ['get'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, params: NodeParameters): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	params: NodeParameters,
+): Promise<INodeExecutionData[]> {
 	return await processItems(this, 5, async (itemIndex) => {
 		const item = params.item(itemIndex);
 		const ids = readJobIds(item, 'jobIds');
 		const output = item.option<OutputMode>('output');
 		const { jobs, unknownIds } = await describeJobs(this, ids, { itemIndex });
 		if (unknownIds.length) {
-			throw operationError(this.getNode(), `No job with ID ${unknownIds.map((id) => `"${id}"`).join(', ')} exists in this bucket`, {
-				itemIndex,
-				description: jobs.length ? `Found: ${jobs.map((job) => String(job.JobId)).join(', ')}` : 'Check the IDs, the bucket and the region of the credential',
-				input: unknownIds.length === 1 ? { jobId: unknownIds[0] } : { jobIds: unknownIds },
-			});
+			throw operationError(
+				this.getNode(),
+				`No job with ID ${unknownIds.map((id) => `"${id}"`).join(', ')} exists in this bucket`,
+				{
+					itemIndex,
+					description: jobs.length
+						? `Found: ${jobs.map((job) => String(job.JobId)).join(', ')}`
+						: 'Check the IDs, the bucket and the region of the credential',
+					input: unknownIds.length === 1 ? { jobId: unknownIds[0] } : { jobIds: unknownIds },
+				},
+			);
 		}
 		return jobs.map((job) => ({ json: jobOutput(job, output) }));
 	});

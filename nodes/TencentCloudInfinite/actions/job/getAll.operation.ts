@@ -1,6 +1,17 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
-import { jobStateOptions, outputFields, returnAllFields, toolDescriptionField } from '../common.descriptions';
+import {
+	jobStateOptions,
+	outputFields,
+	returnAllFields,
+	toolDescriptionField,
+} from '../common.descriptions';
 import { processItems } from '../../helpers/items';
 import { jobOutput, type OutputMode } from '../../helpers/jobs';
 import type { ItemParameters, NodeParameters } from '../../helpers/parameters';
@@ -57,7 +68,13 @@ const properties: INodeProperties[] = [
 					{ name: 'Oldest First', value: 'Asc' },
 				],
 			},
-			{ displayName: 'Queue ID', name: 'queueId', type: 'string', default: '', description: 'Wins over Queue Type when both are set' },
+			{
+				displayName: 'Queue ID',
+				name: 'queueId',
+				type: 'string',
+				default: '',
+				description: 'Wins over Queue Type when both are set',
+			},
 			{
 				displayName: 'Queue Type',
 				name: 'queueType',
@@ -65,25 +82,48 @@ const properties: INodeProperties[] = [
 				default: '',
 				description: 'Only jobs of queues of this type (the service documents no list of types)',
 			},
-			{ displayName: 'States', name: 'states', type: 'multiOptions', default: [], options: jobStateOptions },
-			{ displayName: 'Workflow ID', name: 'workflowId', type: 'string', default: '', description: 'Only jobs started by this CI workflow' },
+			{
+				displayName: 'States',
+				name: 'states',
+				type: 'multiOptions',
+				default: [],
+				options: jobStateOptions,
+			},
+			{
+				displayName: 'Workflow ID',
+				name: 'workflowId',
+				type: 'string',
+				default: '',
+				description: 'Only jobs started by this CI workflow',
+			},
 		],
 	},
 	...outputFields,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['job'], operation: ['getAll'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['job'], operation: ['getAll'] } },
+	properties,
+);
 
 /** CI wants `2026-01-31T08:00:00+0000` (test/conformance/jobs/list-query.md; the doc's `%Y-%m-%dT%H:%m:%S%z` means this). */
 function ciTime(filters: ItemParameters, name: string): string | undefined {
 	const value = filters.string(name);
 	if (!value) return undefined;
 	const time = new Date(value);
-	if (Number.isNaN(time.getTime())) filters.fail(name, `is not a date and time: "${value}"`, 'Use an ISO 8601 date and time such as 2026-01-31T08:00:00Z');
+	if (Number.isNaN(time.getTime()))
+		filters.fail(
+			name,
+			`is not a date and time: "${value}"`,
+			'Use an ISO 8601 date and time such as 2026-01-31T08:00:00Z',
+		);
 	return `${time.toISOString().slice(0, 19)}+0000`;
 }
 
-export async function execute(this: IExecuteFunctions, params: NodeParameters): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	params: NodeParameters,
+): Promise<INodeExecutionData[]> {
 	return await processItems(this, 1, async (itemIndex) => {
 		const item = params.item(itemIndex);
 		const returnAll = item.boolean('returnAll');
@@ -108,7 +148,13 @@ export async function execute(this: IExecuteFunctions, params: NodeParameters): 
 		const jobs: IDataObject[] = [];
 		let nextToken: string | undefined;
 		for (;;) {
-			const { body } = await ciRequest.call(this, { service: 'ci', method: 'GET', path: '/jobs', query: { ...query, nextToken }, itemIndex });
+			const { body } = await ciRequest.call(this, {
+				service: 'ci',
+				method: 'GET',
+				path: '/jobs',
+				query: { ...query, nextToken },
+				itemIndex,
+			});
 			const page = Array.isArray(body.JobsDetail) ? (body.JobsDetail as IDataObject[]) : [];
 			jobs.push(...page);
 			nextToken = typeof body.NextToken === 'string' && body.NextToken ? body.NextToken : undefined;

@@ -1,6 +1,19 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
-import { callbackFields, deleteUploadField, outputFields, sourceFields, submitOptions, toolDescriptionField, waitForCompletionField } from '../common.descriptions';
+import {
+	callbackFields,
+	deleteUploadField,
+	outputFields,
+	sourceFields,
+	submitOptions,
+	toolDescriptionField,
+	waitForCompletionField,
+} from '../common.descriptions';
 import { processItemsAtOnce } from '../../helpers/items';
 import type { NodeParameters } from '../../helpers/parameters';
 import { CARD_FILE_RULE } from '../../helpers/cards';
@@ -11,7 +24,8 @@ const properties: INodeProperties[] = [
 		'Starts a job that reads the fields of an ID card or driving licence. Pass the image’s object key in the bucket. Returns the job with its jobId and state; when the tool waits for completion, the card’s fields (name, number, address and so on).',
 	),
 	...sourceFields(['object', 'binary'], {
-		binaryHint: 'The file is uploaded under the "Upload Key Prefix" option, since the job reads it from the bucket',
+		binaryHint:
+			'The file is uploaded under the "Upload Key Prefix" option, since the job reads it from the bucket',
 		objectPlaceholder: 'cards/front.jpg',
 	}),
 	{
@@ -31,13 +45,21 @@ const properties: INodeProperties[] = [
 	submitOptions,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['job'], operation: ['submitCardJob'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['job'], operation: ['submitCardJob'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, params: NodeParameters): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	params: NodeParameters,
+): Promise<INodeExecutionData[]> {
 	return await processItemsAtOnce(this, params, async (itemIndex) => {
 		const item = params.item(itemIndex);
 		const cardType = item.option('cardType');
 		const plan = await readSubmitPlan(this, item, CARD_FILE_RULE);
-		return [await submitJob(this, plan, 'ImageLicenseRec', { ImageLicenseRec: { CardType: cardType } })];
+		return [
+			await submitJob(this, plan, 'ImageLicenseRec', { ImageLicenseRec: { CardType: cardType } }),
+		];
 	});
 }

@@ -1,4 +1,10 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import {
 	callbackFields,
@@ -15,7 +21,12 @@ import {
 } from '../common.descriptions';
 import { processItemsAtOnce } from '../../helpers/items';
 import type { ItemParameters, NodeParameters } from '../../helpers/parameters';
-import { imageOcrXml, OCR_FILE_RULE, readRecognitionOptions, TYPES_WITH_PDF } from '../../helpers/recognition';
+import {
+	imageOcrXml,
+	OCR_FILE_RULE,
+	readRecognitionOptions,
+	TYPES_WITH_PDF,
+} from '../../helpers/recognition';
 import { readSubmitPlan, submitJob } from '../../helpers/submit';
 import { readTemplateId } from '../../helpers/validate';
 
@@ -26,7 +37,8 @@ const properties: INodeProperties[] = [
 		'Starts an OCR job that reads the text of an image or PDF. Pass the file’s object key in the bucket. Returns the job with its jobId and state; when the tool waits for completion, the text read.',
 	),
 	...sourceFields(['object', 'binary'], {
-		binaryHint: 'The file is uploaded under the "Upload Key Prefix" option, since the job reads it from the bucket',
+		binaryHint:
+			'The file is uploaded under the "Upload Key Prefix" option, since the job reads it from the bucket',
 		objectPlaceholder: 'scans/2026/invoice.jpg',
 	}),
 	{
@@ -59,7 +71,10 @@ const properties: INodeProperties[] = [
 	submitOptions,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['job'], operation: ['submitOcrJob'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['job'], operation: ['submitOcrJob'] } },
+	properties,
+);
 
 function operationXml(params: ItemParameters): IDataObject {
 	if (params.option('settingsFrom') === 'template') return { TemplateId: readTemplateId(params) };
@@ -68,7 +83,10 @@ function operationXml(params: ItemParameters): IDataObject {
 	return { ImageOCR: imageOcrXml(recognition, page || undefined) };
 }
 
-export async function execute(this: IExecuteFunctions, params: NodeParameters): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	params: NodeParameters,
+): Promise<INodeExecutionData[]> {
 	return await processItemsAtOnce(this, params, async (itemIndex) => {
 		const item = params.item(itemIndex);
 		const operation = operationXml(item);

@@ -16,7 +16,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Recognize ID Card',
 				value: 'recognizeIdCard',
-				description: 'Read a Chinese resident ID card at once: its fields, warnings for copies or edits, and cropped images',
+				description:
+					'Read a Chinese resident ID card at once: its fields, warnings for copies or edits, and cropped images',
 				action: 'Recognize an ID card',
 			},
 			{

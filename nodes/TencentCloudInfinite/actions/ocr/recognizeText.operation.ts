@@ -21,7 +21,13 @@ import { deleteAfter, inputFile, uploadFile, type RequestScope } from '../../hel
 import { mapConcurrently, processItemsAtOnce } from '../../helpers/items';
 import type { OutputMode } from '../../helpers/jobs';
 import type { ItemParameters, NodeParameters } from '../../helpers/parameters';
-import { OCR_FILE_RULE, readRecognitionOptions, syncOcrQuery, TYPES_WITH_PDF, type RecognitionOptions } from '../../helpers/recognition';
+import {
+	OCR_FILE_RULE,
+	readRecognitionOptions,
+	syncOcrQuery,
+	TYPES_WITH_PDF,
+	type RecognitionOptions,
+} from '../../helpers/recognition';
 import { simplifyDetection, textOnly, type SimplifiedDetection } from '../../helpers/simplify';
 import { checkHttpUrl, checkObjectKey, parsePageList } from '../../helpers/validate';
 import { operationError, type InputRef } from '../../transport/errors';
@@ -32,13 +38,17 @@ const WHAT_TO_PASS =
 	'Reads the text in an image or a PDF (OCR). Pass the file’s object key in the bucket (such as scans/invoice.png) or its http(s) URL, as the tool’s parameter asks.';
 const WHAT_COMES_BACK: Record<OutputMode, string> = {
 	text: 'Returns one entry per page: text (the lines read, separated by line breaks), page (the PDF page number; null for an image) and confidence (0 to 100).',
-	simplified: 'Returns one entry per page: text (the lines read, separated by line breaks), lines (each with its text, confidence from 0 to 100 and position), language, angle and page.',
+	simplified:
+		'Returns one entry per page: text (the lines read, separated by line breaks), lines (each with its text, confidence from 0 to 100 and position), language, angle and page.',
 	raw: 'Returns the service’s whole answer per page: TextDetections, each with DetectedText, Confidence (0 to 100) and its Polygon.',
 };
 
 const properties: INodeProperties[] = [
 	...(Object.keys(WHAT_COMES_BACK) as OutputMode[]).map((output) =>
-		toolDescriptionField(`${WHAT_TO_PASS} ${WHAT_COMES_BACK[output]} A failed call returns an error saying what to change.`, { output: [output] }),
+		toolDescriptionField(
+			`${WHAT_TO_PASS} ${WHAT_COMES_BACK[output]} A failed call returns an error saying what to change.`,
+			{ output: [output] },
+		),
 	),
 	...sourceFields(['binary', 'object', 'url'], {
 		binaryHint: 'The name of the input binary field containing the image or PDF',
@@ -61,7 +71,16 @@ const properties: INodeProperties[] = [
 		},
 		pdfTypes.show,
 	),
-	showWhen({ displayName: 'Page', name: 'pdfPage', type: 'number', default: 1, typeOptions: { minValue: 1 } }, { ...pdfTypes.show, pdfMode: ['page'] }),
+	showWhen(
+		{
+			displayName: 'Page',
+			name: 'pdfPage',
+			type: 'number',
+			default: 1,
+			typeOptions: { minValue: 1 },
+		},
+		{ ...pdfTypes.show, pdfMode: ['page'] },
+	),
 	showWhen(
 		{
 			displayName: 'Pages',
@@ -117,9 +136,16 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['ocr'], operation: ['recognizeText'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['ocr'], operation: ['recognizeText'] } },
+	properties,
+);
 
-type PdfSelection = { mode: 'off' } | { mode: 'page'; page: number } | { mode: 'pages'; pages: number[] } | { mode: 'all' };
+type PdfSelection =
+	| { mode: 'off' }
+	| { mode: 'page'; page: number }
+	| { mode: 'pages'; pages: number[] }
+	| { mode: 'all' };
 
 interface PageResult {
 	page: number | null;
@@ -178,7 +204,12 @@ interface Target {
 	about: IDataObject;
 }
 
-async function recognizePages(context: IExecuteFunctions, plan: Plan, target: Target, limit: number): Promise<PageResult[]> {
+async function recognizePages(
+	context: IExecuteFunctions,
+	plan: Plan,
+	target: Target,
+	limit: number,
+): Promise<PageResult[]> {
 	const recognize = async (page?: number): Promise<PageResult> => {
 		const { body } = await ciRequest.call(context, {
 			service: 'cos',
@@ -196,57 +227,98 @@ async function recognizePages(context: IExecuteFunctions, plan: Plan, target: Ta
 
 	const wanted = pdf.mode === 'pages' ? pdf.pages : [1];
 	const first = await recognize(wanted[0]);
-	const pageCount = typeof first.response.PdfPageSize === 'number' ? Math.max(first.response.PdfPageSize, 1) : 1;
+	const pageCount =
+		typeof first.response.PdfPageSize === 'number' ? Math.max(first.response.PdfPageSize, 1) : 1;
 	const pages = pdf.mode === 'all' ? Array.from({ length: pageCount }, (_, i) => i + 1) : wanted;
 	const beyond = pages.find((page) => page > pageCount);
 	if (beyond !== undefined) {
-		throw operationError(context.getNode(), `"Pages" asks for page ${beyond}, but the PDF has ${pageCount} page${pageCount === 1 ? '' : 's'}`, {
-			itemIndex: plan.scope.itemIndex,
-			description: `Choose pages from 1 to ${pageCount}`,
-			input: target.input,
-		});
+		throw operationError(
+			context.getNode(),
+			`"Pages" asks for page ${beyond}, but the PDF has ${pageCount} page${pageCount === 1 ? '' : 's'}`,
+			{
+				itemIndex: plan.scope.itemIndex,
+				description: `Choose pages from 1 to ${pageCount}`,
+				input: target.input,
+			},
+		);
 	}
-	const rest = await mapConcurrently(pages.length - 1, limit, async (index) => await recognize(pages[index + 1]));
+	const rest = await mapConcurrently(
+		pages.length - 1,
+		limit,
+		async (index) => await recognize(pages[index + 1]),
+	);
 	return [first, ...rest];
 }
 
 function simplifiedItems(plan: Plan, results: PageResult[], about: IDataObject): IDataObject[] {
-	const pages: SimplifiedDetection[] = results.map(({ page, response }) => simplifyDetection(response, page));
+	const pages: SimplifiedDetection[] = results.map(({ page, response }) =>
+		simplifyDetection(response, page),
+	);
 	if (plan.output === 'text') {
 		const compact = pages.map(textOnly);
 		if (!plan.merged) return compact.map((entry) => ({ ...entry, ...about }));
 		return [{ text: compact.map((entry) => entry.text).join('\n\n'), pages: compact, ...about }];
 	}
 	if (plan.splitLines) {
-		return pages.flatMap((detection) => detection.lines.map((line, lineIndex) => ({ ...line, lineIndex, page: detection.page, ...about })));
+		return pages.flatMap((detection) =>
+			detection.lines.map((line, lineIndex) => ({
+				...line,
+				lineIndex,
+				page: detection.page,
+				...about,
+			})),
+		);
 	}
 	if (!plan.merged) return pages.map((detection) => ({ ...detection, ...about }));
 	return [
 		{
 			text: pages.map((detection) => detection.text).join('\n\n'),
-			lines: pages.flatMap((detection) => detection.lines.map((line) => ({ ...line, page: detection.page }))),
+			lines: pages.flatMap((detection) =>
+				detection.lines.map((line) => ({ ...line, page: detection.page })),
+			),
 			language: pages[0]?.language ?? null,
 			angle: pages[0]?.angle ?? null,
 			pageCount: pages[0]?.pageCount ?? 0,
-			pages: pages.map(({ page, text, language, angle, requestId }) => ({ page, text, language, angle, requestId })),
+			pages: pages.map(({ page, text, language, angle, requestId }) => ({
+				page,
+				text,
+				language,
+				angle,
+				requestId,
+			})),
 			...about,
 		},
 	];
 }
 
 function rawItems(plan: Plan, results: PageResult[], about: IDataObject): IDataObject[] {
-	if (plan.merged) return [{ pages: results.map(({ page, response }) => ({ page, ...response })), ...about }];
+	if (plan.merged)
+		return [{ pages: results.map(({ page, response }) => ({ page, ...response })), ...about }];
 	return results.map(({ page, response }) => ({ ...response, page, ...about }));
 }
 
-async function recognizeItem(context: IExecuteFunctions, params: ItemParameters, limit: number): Promise<INodeExecutionData[]> {
+async function recognizeItem(
+	context: IExecuteFunctions,
+	params: ItemParameters,
+	limit: number,
+): Promise<INodeExecutionData[]> {
 	const plan = readPlan(params);
 	let target: Target;
 	let uploadedKey: string | undefined;
 	if (plan.source === 'url') {
-		target = { path: '/', query: { 'detect-url': plan.url }, input: { url: plan.url! }, about: { url: plan.url } };
+		target = {
+			path: '/',
+			query: { 'detect-url': plan.url },
+			input: { url: plan.url! },
+			about: { url: plan.url },
+		};
 	} else if (plan.source === 'object') {
-		target = { path: `/${plan.objectKey}`, query: {}, input: { objectKey: plan.objectKey! }, about: { objectKey: plan.objectKey } };
+		target = {
+			path: `/${plan.objectKey}`,
+			query: {},
+			input: { objectKey: plan.objectKey! },
+			about: { objectKey: plan.objectKey },
+		};
 	} else {
 		const file = await inputFile(context, params, OCR_FILE_RULE);
 		if (file.isPdf && plan.pdf.mode === 'off') {
@@ -263,14 +335,34 @@ async function recognizeItem(context: IExecuteFunctions, params: ItemParameters,
 		uploadedKey = await uploadFile(context, plan.scope, file, plan.keyPrefix);
 		const about: IDataObject = { fileName: file.fileName, uploadKept: plan.keepUpload };
 		if (plan.keepUpload) about.objectKey = uploadedKey;
-		target = { path: `/${uploadedKey}`, query: {}, input: { objectKey: uploadedKey, fileName: file.fileName }, about };
+		target = {
+			path: `/${uploadedKey}`,
+			query: {},
+			input: { objectKey: uploadedKey, fileName: file.fileName },
+			about,
+		};
 	}
 
-	const results = await deleteAfter(context, plan.scope, plan.keepUpload ? undefined : uploadedKey, async () => await recognizePages(context, plan, target, limit));
-	const json = plan.output === 'raw' ? rawItems(plan, results, target.about) : simplifiedItems(plan, results, target.about);
+	const results = await deleteAfter(
+		context,
+		plan.scope,
+		plan.keepUpload ? undefined : uploadedKey,
+		async () => await recognizePages(context, plan, target, limit),
+	);
+	const json =
+		plan.output === 'raw'
+			? rawItems(plan, results, target.about)
+			: simplifiedItems(plan, results, target.about);
 	return json.map((entry) => ({ json: entry }));
 }
 
-export async function execute(this: IExecuteFunctions, params: NodeParameters): Promise<INodeExecutionData[]> {
-	return await processItemsAtOnce(this, params, async (itemIndex, limit) => await recognizeItem(this, params.item(itemIndex), limit));
+export async function execute(
+	this: IExecuteFunctions,
+	params: NodeParameters,
+): Promise<INodeExecutionData[]> {
+	return await processItemsAtOnce(
+		this,
+		params,
+		async (itemIndex, limit) => await recognizeItem(this, params.item(itemIndex), limit),
+	);
 }

@@ -1,4 +1,10 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { returnAllFields, simplifyField, toolDescriptionField } from '../common.descriptions';
 import { processItems } from '../../helpers/items';
@@ -9,7 +15,9 @@ import { listTemplates, simplifyTemplate } from '../../helpers/templates';
 const PAGE_SIZE = 100;
 
 const properties: INodeProperties[] = [
-	toolDescriptionField('Lists OCR templates. Returns each with its templateId, name and recognition settings.'),
+	toolDescriptionField(
+		'Lists OCR templates. Returns each with its templateId, name and recognition settings.',
+	),
 	...returnAllFields,
 	{
 		displayName: 'Filters',
@@ -34,7 +42,8 @@ const properties: INodeProperties[] = [
 				name: 'namePrefix',
 				type: 'string',
 				default: '',
-				description: 'Only templates whose name begins with this text (the service matches a prefix)',
+				description:
+					'Only templates whose name begins with this text (the service matches a prefix)',
 			},
 			{
 				displayName: 'Template IDs',
@@ -49,9 +58,15 @@ const properties: INodeProperties[] = [
 	simplifyField('the service’s Template elements'),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['template'], operation: ['getAll'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['template'], operation: ['getAll'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, params: NodeParameters): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	params: NodeParameters,
+): Promise<INodeExecutionData[]> {
 	return await processItems(this, 1, async (itemIndex) => {
 		const item = params.item(itemIndex);
 		const returnAll = item.boolean('returnAll');
@@ -59,9 +74,15 @@ export async function execute(this: IExecuteFunctions, params: NodeParameters): 
 		const filters = item.collectionOf('filters');
 		const simplify = item.boolean('simplify');
 		const filter = {
-			category: filters.has('category') ? filters.option<'Custom' | 'Official'>('category') : undefined,
+			category: filters.has('category')
+				? filters.option<'Custom' | 'Official'>('category')
+				: undefined,
 			namePrefix: filters.string('namePrefix'),
-			ids: filters.string('ids').split(',').map((id) => id.trim()).filter(Boolean),
+			ids: filters
+				.string('ids')
+				.split(',')
+				.map((id) => id.trim())
+				.filter(Boolean),
 		};
 		const pageSize = Math.min(PAGE_SIZE, limit);
 		const collected: IDataObject[] = [];
@@ -70,6 +91,8 @@ export async function execute(this: IExecuteFunctions, params: NodeParameters): 
 			collected.push(...page.templates);
 			if (page.templates.length === 0 || pageNumber * pageSize >= page.totalCount) break;
 		}
-		return collected.slice(0, limit).map((template) => ({ json: simplify ? simplifyTemplate(template) : template }));
+		return collected
+			.slice(0, limit)
+			.map((template) => ({ json: simplify ? simplifyTemplate(template) : template }));
 	});
 }
