@@ -1,27 +1,18 @@
-import { readFileSync } from 'fs';
-import { join } from 'path';
-
 import { buildXml, parseXml } from '../../nodes/TencentCloudInfinite/transport/xml';
+import { sample } from '../conformance/samples';
 
-const seed = (name: string) =>
-	readFileSync(join(__dirname, '../../../shared/reference/seed-docs', name), 'utf8');
-
-/** The example response of the sync OCR seed page, cut out of the page's text. */
-function seedOcrExample(): string {
-	const page = seed('sync-ocr-request.txt');
-	const start = page.indexOf('<Response>\n<Angel>');
-	return page.slice(start, page.indexOf('</Response>', start) + '</Response>'.length);
-}
+/** The documented sync-OCR answer (zh page, 实际案例), as the corpus transcribes it. */
+const documentedOcrAnswer = () => sample('sync-ocr/general-isword.xml').body;
 
 describe('parseXml normalizes CI answers', () => {
-	it('reads the seed sync-OCR example with arrays, numbers and nesting', () => {
-		const { root, body } = parseXml(seedOcrExample());
+	it('reads the documented sync-OCR answer with arrays, numbers and nesting', () => {
+		const { root, body } = parseXml(documentedOcrAnswer());
 		expect(root).toBe('Response');
 		expect(body.Angel).toBe(359.99);
 		expect(body.PdfPageSize).toBe(0);
 		expect(body.Language).toBe('mix');
 		const lines = body.TextDetections as Array<Record<string, any>>;
-		expect(lines.map((line) => line.DetectedText)).toEqual(['Hello', 'Goodbye']);
+		expect(lines.map((line) => line.DetectedText)).toEqual(['你好', '再见']);
 		expect(lines[0].Confidence).toBe(99);
 		expect(lines[0].Polygon).toEqual([
 			{ X: 140, Y: 167 },
@@ -30,7 +21,7 @@ describe('parseXml normalizes CI answers', () => {
 			{ X: 140, Y: 231 },
 		]);
 		expect(lines[0].ItemPolygon).toEqual({ X: 140, Y: 167, Width: 123, Height: 64 });
-		expect(lines[1].Words.map((word: any) => word.Character)).toEqual(['Again', 'See']);
+		expect(lines[1].Words.map((word: any) => word.Character)).toEqual(['再', '见']);
 		expect(lines[1].Words[0].WordCoordPoint.WordCoordinate).toHaveLength(4);
 	});
 
@@ -78,7 +69,7 @@ describe('parseXml normalizes CI answers', () => {
 	});
 
 	it('refuses a document cut short', () => {
-		const whole = seedOcrExample();
+		const whole = documentedOcrAnswer();
 		expect(() => parseXml(whole.slice(0, Math.floor(whole.length / 2)))).toThrow('incomplete');
 	});
 });
