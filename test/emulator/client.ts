@@ -6,9 +6,10 @@ import { readFileSync } from 'fs';
 import { request as httpRequest } from 'http';
 import { request as httpsRequest } from 'https';
 
-import { XMLParser } from 'fast-xml-parser';
+import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 
 import { EMULATOR_CA_PATH, type Emulator } from '../../emulator';
+import { textPng } from '../helpers/images';
 
 /** The emulator's test-only CA: the CI port speaks https. */
 export const EMULATOR_CA = readFileSync(EMULATOR_CA_PATH);
@@ -160,4 +161,47 @@ export async function until(check: () => boolean, ms = 5000): Promise<void> {
 		if (Date.now() > deadline) throw new Error('condition not reached in time');
 		await new Promise((resolve) => setTimeout(resolve, 20));
 	}
+}
+
+/**
+ * Submits `count` OCR jobs (no callback of their own, 50 requests at a time) of an image showing
+ * `text` straight to the emulator, and waits until they all succeeded.
+ */
+export async function finishedOcrJobs(
+	emulator: Emulator,
+	count: number,
+	options: { text?: string; unsignedHeaders?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<string[]> {
+	const text = options.text ?? 'finished job';
+	const key = `finished-jobs/${text.replace(/[^A-Za-z0-9]+/g, '-')}.png`;
+	emulator.objects.set(key, textPng(text));
+	const body = new XMLBuilder({}).build({
+		Request: {
+			Tag: 'ImageOCR',
+			Input: { Object: key },
+			Operation: { ImageOCR: { Type: 'general' } },
+			CallBack: 'no',
+		},
+	}) as string;
+	const ids: string[] = [];
+	for (let start = 0; start < count; start += 50) {
+		const submit = async () =>
+			await send(emulator, 'ci', 'POST', 'jobs', {
+				body,
+				unsignedHeaders: options.unsignedHeaders,
+			});
+		const batch = await Promise.all(Array.from({ length: Math.min(50, count - start) }, submit));
+		ids.push(...batch.map((reply) => String(xml(reply).JobsDetail[0].JobId)));
+	}
+	const state = (id: string) => emulator.jobs.byId.get(id)?.state;
+	await until(
+		() => ids.every((id) => state(id) === 'Success' || state(id) === 'Failed'),
+		options.timeoutMs ?? 60_000,
+	);
+	const failed = ids.find((id) => state(id) !== 'Success');
+	if (failed)
+		throw new Error(
+			`job ${failed} did not succeed: ${JSON.stringify(emulator.jobs.byId.get(failed)?.detail)}`,
+		);
+	return ids;
 }

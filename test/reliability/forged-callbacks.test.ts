@@ -4,10 +4,7 @@
  * secret, and the replay of an old callback start nothing; the genuine one starts exactly one
  * execution. No answer holds a secret.
  */
-import { XMLBuilder } from 'fast-xml-parser';
-
-import { send, xml } from '../emulator/client';
-import { textPng } from '../helpers/images';
+import { finishedOcrJobs } from '../emulator/client';
 import { startTriggerServer, type TriggerServer } from '../helpers/webhook';
 import { leaksIn, useSecretEmulator } from './scanned';
 
@@ -29,26 +26,8 @@ afterEach(async () => await trigger.close());
 afterAll(() => expect({ leaks: leaksIn(answers) }).toEqual({ leaks: [] }));
 
 async function finishedJob(): Promise<string> {
-	emulator().objects.set('doc.png', textPng('genuine'));
-	const body = new XMLBuilder({}).build({
-		Request: {
-			Tag: 'ImageOCR',
-			Input: { Object: 'doc.png' },
-			Operation: { ImageOCR: { Type: 'general' } },
-		},
-	}) as string;
-	const reply = await send(emulator(), 'ci', 'POST', 'jobs', {
-		body,
-		unsignedHeaders: { 'x-ci-security-token': String(credential().sessionToken) },
-	});
-	const jobId = String(xml(reply).JobsDetail[0].JobId);
-	for (let wait = 0; emulator().jobs.byId.get(jobId)?.state !== 'Success'; wait++) {
-		if (wait > 500)
-			throw new Error(
-				`job ${jobId} did not succeed: ${JSON.stringify(emulator().jobs.byId.get(jobId)?.detail)}`,
-			);
-		await new Promise((resolve) => setTimeout(resolve, 10));
-	}
+	const unsignedHeaders = { 'x-ci-security-token': String(credential().sessionToken) };
+	const [jobId] = await finishedOcrJobs(emulator(), 1, { text: 'genuine', unsignedHeaders });
 	return jobId;
 }
 

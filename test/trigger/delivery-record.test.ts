@@ -6,11 +6,8 @@
  * a marker that cannot be written starts nothing and asks the sender to try again.
  * (Several real webhook processors at once: test/e2e/queue-mode.test.ts.)
  */
-import { XMLBuilder } from 'fast-xml-parser';
-
-import { send, xml } from '../emulator/client';
+import { finishedOcrJobs, xml } from '../emulator/client';
 import { useEmulator } from '../helpers/emulator-setup';
-import { textPng } from '../helpers/images';
 import { startTriggerServer, type TriggerServer } from '../helpers/webhook';
 
 const TRIGGER = 'n8n-nodes-tencent-cloud-infinite.tencentCloudInfiniteTrigger';
@@ -42,25 +39,7 @@ async function serve(
 }
 
 async function finishedJob(): Promise<string> {
-	emulator().objects.set('doc.png', textPng('delivered once'));
-	const body = new XMLBuilder({}).build({
-		Request: {
-			Tag: 'ImageOCR',
-			Input: { Object: 'doc.png' },
-			Operation: { ImageOCR: { Type: 'general' } },
-			CallBack: 'no',
-		},
-	}) as string;
-	const jobId = String(
-		xml(await send(emulator(), 'ci', 'POST', 'jobs', { body })).JobsDetail[0].JobId,
-	);
-	for (let wait = 0; emulator().jobs.byId.get(jobId)?.state !== 'Success'; wait++) {
-		if (wait > 500)
-			throw new Error(
-				`job ${jobId} did not succeed: ${JSON.stringify(emulator().jobs.byId.get(jobId)?.detail)}`,
-			);
-		await new Promise((resolve) => setTimeout(resolve, 10));
-	}
+	const [jobId] = await finishedOcrJobs(emulator(), 1, { text: 'delivered once' });
 	return jobId;
 }
 

@@ -6,13 +6,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { XMLBuilder } from 'fast-xml-parser';
-
 import type { Emulator } from '../../../emulator';
-import { send, xml } from '../../emulator/client';
+import { finishedOcrJobs } from '../../emulator/client';
 import { EXAMPLE_CREDENTIAL } from './examples';
 import { CREDENTIAL_TYPE, TRIGGER_TYPE } from './instance';
-import { textPng } from '../images';
 
 export interface Collector {
 	url: string;
@@ -133,33 +130,9 @@ export function floodWorkflow(options: {
 	};
 }
 
-/** Submits `count` OCR jobs (50 at a time, no callback of their own) and waits until they all succeeded. */
+/** Submits `count` OCR jobs (no callback of their own) and waits until they all succeeded. */
 export async function finishedJobs(emulator: Emulator, count: number): Promise<string[]> {
-	emulator.objects.set('flood.png', textPng('flood'));
-	const body = new XMLBuilder({}).build({
-		Request: {
-			Tag: 'ImageOCR',
-			Input: { Object: 'flood.png' },
-			Operation: { ImageOCR: { Type: 'general' } },
-			CallBack: 'no',
-		},
-	}) as string;
-	const ids: string[] = [];
-	for (let start = 0; start < count; start += 50) {
-		const batch = await Promise.all(
-			Array.from(
-				{ length: Math.min(50, count - start) },
-				async () => await send(emulator, 'ci', 'POST', 'jobs', { body }),
-			),
-		);
-		ids.push(...batch.map((reply) => String(xml(reply).JobsDetail[0].JobId)));
-	}
-	const deadline = Date.now() + 60_000;
-	while (ids.some((id) => emulator.jobs.byId.get(id)?.state !== 'Success')) {
-		if (Date.now() > deadline) throw new Error('the emulator’s jobs did not finish');
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
-	return ids;
+	return await finishedOcrJobs(emulator, count, { text: 'flood' });
 }
 
 export interface CallbackAnswer {
